@@ -1,0 +1,10 @@
+# Every dependency comes from Debian packages (tools/install-deps); nothing is vendored.
+find_package(PkgConfig REQUIRED)
+find_package(SQLite3 REQUIRED)
+pkg_check_modules(SPATIALITE REQUIRED IMPORTED_TARGET spatialite)
+find_package(PROJ CONFIG REQUIRED)
+find_package(GEOS CONFIG REQUIRED)
+find_package(GDAL CONFIG REQUIRED)
+find_package(nlohmann_json 3 CONFIG REQUIRED)
+find_package(doctest REQUIRED)
+find_package(Threads REQUIRED)

@@ -1,0 +1,58 @@
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "core/errors.h"
+#include "ops/init_op.h"
+
+#include <ostream>
+
+namespace borderlens::cli {
+
+namespace {
+
+const std::vector<OptionSpec>& initOptions() {
+  static const std::vector<OptionSpec> options{
+      {"--geodata", "GPKG", "take the national border from this base.gpkg (default: geodata/)"},
+      {"--no-border", "", "store no border geometry (--border-km filters then match nothing)"},
+  };
+  return options;
+}
+
+} // namespace
+
+std::string initHelp() {
+  return "Usage: borderlens init DB [--geodata GPKG] [--no-border]\n\n"
+         "Creates a borderlens database (a SpatiaLite file in WAL mode) with the national-border\n"
+         "geometry that distance-to-border filters measure against. On an existing borderlens\n"
+         "database, upgrades an older schema in place and changes nothing else.\n\n"
+         "Options:\n" + optionsHelp(initOptions());
+}
+
+int runInitCommand(const std::vector<std::string>& args, std::ostream& out) {
+  const ParsedArgs parsed = parseArgs("init", args, initOptions());
+  if (parsed.positionals.size() != 1) {
+    throw core::UsageError("init needs exactly one database (see: borderlens init --help)");
+  }
+  if (parsed.has("--geodata") && parsed.has("--no-border")) {
+    throw core::UsageError("--geodata and --no-border exclude each other");
+  }
+  ops::InitOptions options;
+  options.database = parsed.positionals.front();
+  options.geodata = parsed.value("--geodata");
+  options.noBorder = parsed.has("--no-border");
+
+  const ops::InitReport report = ops::runInit(options);
+  for (const auto& warning : report.warnings) out << "warning: " << warning << "\n";
+  if (report.created) {
+    out << "created " << options.database << " (schema " << report.schemaVersion << ", "
+        << report.borderLines << " border lines)\n";
+  } else if (report.previousVersion < report.schemaVersion) {
+    out << "upgraded " << options.database << " from schema " << report.previousVersion << " to "
+        << report.schemaVersion << "\n";
+  } else {
+    out << options.database << " is already a borderlens database (schema "
+        << report.schemaVersion << "); nothing to do\n";
+  }
+  return 0;
+}
+
+} // namespace borderlens::cli

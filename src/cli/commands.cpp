@@ -1,0 +1,99 @@
+#include "cli/commands.h"
+
+#include "core/errors.h"
+#include "ops/geodata_path.h"
+
+#include <algorithm>
+#include <ostream>
+
+namespace borderlens::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> list{
+      {"init", "create a database, or upgrade an older one", &runInitCommand, &initHelp},
+      {"info", "summarise a database (counts, extent, schema)", &runInfoCommand, &infoHelp},
+      {"query", "list entities and incidents matching filters", &runQueryCommand, &queryHelp},
+      {"rounds", "list designation rounds with their counts", &runRoundsCommand, &roundsHelp},
+  };
+  return list;
+}
+
+std::string mainHelp() {
+  std::string out =
+      "borderlens: sanctions enforcement along the China-North Korea border, on a map.\n\n"
+      "Usage: borderlens COMMAND [ARGS...]\n"
+      "       borderlens COMMAND --help\n"
+      "       borderlens --version\n\n"
+      "Commands:\n";
+  for (const auto& command : commands()) {
+    std::string name = std::string("  ") + command.name;
+    name.append(12 - std::min<std::size_t>(name.size(), 11), ' ');
+    out += name + command.summary + "\n";
+  }
+  out +=
+      "\nDB is a SpatiaLite database file (created by `borderlens init`).\n\n"
+      "Exit codes:\n"
+      "  0  success\n"
+      "  1  internal error (a bug or an unexpected system failure)\n"
+      "  2  usage error: unknown option, invalid value (date, bbox, number)\n"
+      "  3  database unavailable: missing, unreadable, not SQLite, not a borderlens database\n"
+      "  4  schema mismatch: database written by a newer borderlens, or needing an upgrade\n"
+      "  5  input rejected: a file or record that cannot be imported\n"
+      "  6  output failed: a file that cannot be written\n"
+      "  7  cancelled\n"
+      "On failure borderlens prints one line, \"borderlens: error: CAUSE\", to standard error,\n"
+      "and leaves the database as it was.\n";
+  return out;
+}
+
+namespace {
+
+bool wantsHelp(const std::vector<std::string>& args) {
+  for (const auto& arg : args) {
+    if (arg == "--") return false;
+    if (arg == "--help" || arg == "-h") return true;
+  }
+  return false;
+}
+
+} // namespace
+
+int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  try {
+    if (args.empty()) {
+      err << mainHelp();
+      return static_cast<int>(core::ExitCode::Usage);
+    }
+    const std::string& first = args.front();
+    if (first == "--help" || first == "-h" || first == "help") {
+      out << mainHelp();
+      return 0;
+    }
+    if (first == "--version") {
+      out << "borderlens " << ops::version() << "\n";
+      return 0;
+    }
+    const auto& list = commands();
+    const auto command = std::find_if(list.begin(), list.end(),
+                                      [&](const Command& c) { return first == c.name; });
+    if (command == list.end()) {
+      throw core::UsageError("unknown command '" + first + "' (see: borderlens --help)");
+    }
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (wantsHelp(rest)) {
+      out << command->help();
+      return 0;
+    }
+    return command->run(rest, out);
+  } catch (const core::Error& e) {
+    out.flush();
+    err << "borderlens: error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    out.flush();
+    err << "borderlens: error: " << e.what() << "\n";
+    return static_cast<int>(core::ExitCode::Internal);
+  }
+}
+
+} // namespace borderlens::cli

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace borderlens::cli {
+
+// A subcommand: a thin wrapper that parses its arguments, calls its op and prints the result.
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const std::vector<std::string>& args, std::ostream& out);
+  std::string (*help)();
+};
+
+const std::vector<Command>& commands();
+
+// The whole CLI: dispatch, --help, --version, and the mapping of errors to exit codes with a
+// one-line cause on `err`.
+int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+std::string mainHelp();
+
+int runInitCommand(const std::vector<std::string>& args, std::ostream& out);
+std::string initHelp();
+int runInfoCommand(const std::vector<std::string>& args, std::ostream& out);
+std::string infoHelp();
+int runQueryCommand(const std::vector<std::string>& args, std::ostream& out);
+std::string queryHelp();
+int runRoundsCommand(const std::vector<std::string>& args, std::ostream& out);
+std::string roundsHelp();
+
+} // namespace borderlens::cli

@@ -1,0 +1,78 @@
+#include "ops/text_output.h"
+
+#include "core/utf8.h"
+
+#include <cstdio>
+
+namespace borderlens::ops {
+
+std::string csvField(std::string_view value) {
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+namespace {
+
+std::size_t cellWidth(char32_t c) { return core::isHan(c) || core::isHangul(c) ? 2 : 1; }
+
+// Cuts to at most `width` cells, marking the cut with "…".
+std::string fit(std::string_view text, std::size_t width) {
+  if (displayWidth(text) <= width) return std::string(text);
+  std::string out;
+  std::size_t used = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t start = pos;
+    const char32_t c = core::decodeUtf8(text, pos);
+    if (used + cellWidth(c) + 1 > width) break;
+    used += cellWidth(c);
+    out.append(text.substr(start, pos - start));
+  }
+  return out + "\u2026";
+}
+
+} // namespace
+
+std::size_t displayWidth(std::string_view text) {
+  std::size_t width = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) width += cellWidth(core::decodeUtf8(text, pos));
+  return width;
+}
+
+std::string TextTable::header() const {
+  std::vector<std::string> titles;
+  for (const auto& column : m_columns) titles.push_back(column.title);
+  return row(titles);
+}
+
+std::string TextTable::row(const std::vector<std::string>& cells) const {
+  std::string line;
+  for (std::size_t i = 0; i < m_columns.size(); ++i) {
+    const std::string cell = i < cells.size() ? cells[i] : std::string();
+    const std::size_t width = m_columns[i].width;
+    if (width == 0) {
+      line += cell;
+      break;
+    }
+    const std::string shown = fit(cell, width);
+    line += shown;
+    if (i + 1 < m_columns.size()) line.append(width - displayWidth(shown) + 2, ' ');
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line + "\n";
+}
+
+std::string formatCoordinate(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6f", value);
+  return buffer;
+}
+
+} // namespace borderlens::ops

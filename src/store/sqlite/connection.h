@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace borderlens::store::sqlite {
+
+// An open SQLite connection with SpatiaLite initialised on it (linked, not loaded as an
+// extension: PLATFORM.md).
+class Connection {
+ public:
+  enum class Mode { ReadOnly, ReadWrite, Create };
+  Connection(const std::string& path, Mode mode);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  sqlite3* handle() const { return m_db; }
+  const std::string& path() const { return m_path; }
+  // Runs one or more statements without results; throws core::StoreError with the SQL error.
+  void exec(std::string_view sql);
+  std::string errorMessage() const;
+  std::int64_t lastInsertId() const;
+
+ private:
+  sqlite3* m_db = nullptr;
+  void* m_spatialiteCache = nullptr;
+  std::string m_path;
+};
+
+// A prepared statement; binds are 1-based like SQLite's, columns 0-based.
+class Statement {
+ public:
+  Statement(Connection& connection, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Statement& bindNull(int index);
+  template <typename T>
+  Statement& bind(int index, const std::optional<T>& value) {
+    return value ? bind(index, *value) : bindNull(index);
+  }
+
+  // Steps once; true while a row is available.
+  bool step();
+  // Steps to completion of a statement that returns no rows.
+  void run();
+  void reset();
+
+  bool isNull(int column) const;
+  std::int64_t integer(int column) const;
+  double real(int column) const;
+  std::string text(int column) const;
+  std::optional<double> optionalReal(int column) const;
+  std::optional<std::string> optionalText(int column) const;
+
+ private:
+  Connection& m_connection;
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+} // namespace borderlens::store::sqlite

@@ -1,0 +1,692 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include "core/errors.h"
+#include "core/utf8.h"
+#include "geo/geodesic.h"
+#include "store/sqlite/schema.h"
+
+#include <sqlite3.h>
+
+#include <limits>
+#include <variant>
+
+namespace borderlens::store::sqlite {
+
+namespace {
+
+using Param = std::variant<std::int64_t, double, std::string>;
+
+// Collects an SQL WHERE clause and its parameters; user values only ever travel as parameters.
+class Where {
+ public:
+  void add(const std::string& condition) { m_sql += " AND " + condition; }
+  void param(Param value) { m_params.push_back(std::move(value)); }
+
+  // " IN (?, ?, ?)" for a list of strings.
+  std::string inList(const std::vector<std::string>& values) {
+    std::string sql = " IN (";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      param(values[i]);
+    }
+    return sql + ")";
+  }
+
+  const std::string& sql() const { return m_sql; }
+  void bindAll(Statement& statement) const {
+    int index = 1;
+    for (const auto& value : m_params) {
+      std::visit([&](const auto& v) { statement.bind(index, v); }, value);
+      ++index;
+    }
+  }
+
+ private:
+  std::string m_sql;
+  std::vector<Param> m_params;
+};
+
+// A point on the geometry (the point itself for points), as two columns.
+std::string pointColumns(const std::string& geom) {
+  const std::string point = "CASE WHEN GeometryType(" + geom + ") = 'POINT' THEN " + geom +
+                            " ELSE ST_PointOnSurface(" + geom + ") END";
+  return "X(" + point + "), Y(" + point + ")";
+}
+
+void addSpatialConditions(Where& where, const FilterSpec& filter, const std::string& table,
+                          const std::string& alias) {
+  const std::string indexed = "(SELECT rowid FROM SpatialIndex WHERE f_table_name = '" + table +
+                              "' AND f_geometry_column = 'geom' AND search_frame = "
+                              "BuildMbr(?, ?, ?, ?, 4326))";
+  if (filter.bbox) {
+    const auto& b = *filter.bbox;
+    where.add(alias + ".id IN " + indexed + " AND ST_Intersects(" + alias +
+              ".geom, BuildMbr(?, ?, ?, ?, 4326))");
+    for (int i = 0; i < 2; ++i) {
+      where.param(b.west);
+      where.param(b.south);
+      where.param(b.east);
+      where.param(b.north);
+    }
+  }
+  if (filter.near) {
+    const auto& n = *filter.near;
+    const geo::BBox b = geo::boundsAround(n.lon, n.lat, n.km * 1000.0);
+    where.add(alias + ".id IN " + indexed + " AND ST_Distance(" + alias +
+              ".geom, MakePoint(?, ?, 4326), 1) <= ?");
+    where.param(b.west);
+    where.param(b.south);
+    where.param(b.east);
+    where.param(b.north);
+    where.param(n.lon);
+    where.param(n.lat);
+    where.param(n.km * 1000.0);
+  }
+  if (filter.borderKm) {
+    where.add(alias + ".border_km IS NOT NULL AND " + alias + ".border_km <= ?");
+    where.param(*filter.borderKm);
+  }
+}
+
+// Conditions on one designation: round, authority, program and time window together.
+std::string designationConditions(Where& where, const FilterSpec& filter, bool withWindow) {
+  std::string sql;
+  if (!filter.rounds.empty()) sql += " AND d.round_id" + where.inList(filter.rounds);
+  if (!filter.authorities.empty()) sql += " AND d.authority" + where.inList(filter.authorities);
+  if (!filter.programs.empty()) {
+    sql += " AND EXISTS (SELECT 1 FROM designation_programs p WHERE p.designation_id = d.id "
+           "AND p.program" + where.inList(filter.programs) + ")";
+  }
+  if (withWindow && !filter.window.empty()) {
+    if (filter.window.to) {
+      sql += " AND d.listed_day IS NOT NULL AND d.listed_day <= ?";
+      where.param(std::int64_t{*filter.window.to});
+    }
+    if (filter.window.from) {
+      sql += " AND (d.delisted_day IS NULL OR d.delisted_day >= ?)";
+      where.param(std::int64_t{*filter.window.from});
+      if (!filter.window.to) sql += " AND d.listed_day IS NOT NULL";
+    }
+  }
+  return sql;
+}
+
+// Holds one read transaction over several statements, so that a stream of entities and incidents
+// comes from a single snapshot even while a writer commits (WAL). Inside a caller's transaction it
+// does nothing.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Connection& connection) : m_connection(connection) {
+    if (sqlite3_get_autocommit(connection.handle())) {
+      connection.exec("BEGIN DEFERRED");
+      m_owned = true;
+    }
+  }
+  ~ReadSnapshot() {
+    if (!m_owned) return;
+    try {
+      m_connection.exec("COMMIT");
+    } catch (...) {
+      // A read transaction has nothing to lose; SQLite ends it when the connection closes.
+    }
+  }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  Connection& m_connection;
+  bool m_owned = false;
+};
+
+std::string joinedSubquery(const std::string& inner) {
+  return "(SELECT group_concat(v, ',') FROM (" + inner + " ORDER BY v))";
+}
+
+} // namespace
+
+SqliteStore::SqliteStore(const std::string& path, OpenMode mode) {
+  const auto connectionMode = mode == OpenMode::ReadOnly    ? Connection::Mode::ReadOnly
+                              : mode == OpenMode::ReadWrite ? Connection::Mode::ReadWrite
+                                                            : Connection::Mode::Create;
+  m_connection = std::make_unique<Connection>(path, connectionMode);
+  m_readOnly = mode == OpenMode::ReadOnly;
+  const int version = readSchemaVersion(*m_connection);
+  if (version > kSchemaVersion) {
+    throw core::SchemaMismatch(path + ": schema version " + std::to_string(version) +
+                               " is newer than this borderlens supports (" +
+                               std::to_string(kSchemaVersion) + "); upgrade borderlens");
+  }
+  if (version == 0 && mode != OpenMode::Create) {
+    throw core::DatabaseUnavailable(path + ": an empty file, not a borderlens database "
+                                    "(create one with: borderlens init " + path + ")");
+  }
+  if (version < kSchemaVersion && mode == OpenMode::ReadOnly) {
+    throw core::SchemaMismatch(path + ": schema version " + std::to_string(version) +
+                               " is older than " + std::to_string(kSchemaVersion) +
+                               "; upgrade it with: borderlens init " + path);
+  }
+  if (version < kSchemaVersion) migrate(*m_connection, kSchemaVersion);
+  registerFunctions(*m_connection);
+  m_schemaVersion = kSchemaVersion;
+}
+
+std::string SqliteStore::location() const { return m_connection->path(); }
+
+void SqliteStore::begin() { m_connection->exec("BEGIN IMMEDIATE"); }
+void SqliteStore::commit() { m_connection->exec("COMMIT"); }
+void SqliteStore::rollback() { m_connection->exec("ROLLBACK"); }
+
+core::RecordId SqliteStore::addSource(const core::Source& source) {
+  Statement insert(*m_connection,
+                   "INSERT INTO sources(publisher, title, published, url, file, sha256) "
+                   "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+  insert.bind(1, source.publisher).bind(2, source.title).bind(3, source.published);
+  insert.bind(4, source.url).bind(5, source.file).bind(6, source.sha256).run();
+  Statement select(*m_connection,
+                   "SELECT id FROM sources WHERE publisher = ? AND title = ? AND published = ? "
+                   "AND url = ? AND file = ? AND sha256 = ?");
+  select.bind(1, source.publisher).bind(2, source.title).bind(3, source.published);
+  select.bind(4, source.url).bind(5, source.file).bind(6, source.sha256);
+  if (!select.step()) throw core::StoreError("source vanished after insert: " + source.title);
+  return select.integer(0);
+}
+
+void SqliteStore::addSources(const char* kind, core::RecordId recordId,
+                             const std::vector<core::RecordId>& ids) {
+  Statement insert(*m_connection,
+                   "INSERT OR IGNORE INTO record_sources(kind, record_id, source_id) VALUES(?, ?, ?)");
+  for (core::RecordId sourceId : ids) {
+    insert.bind(1, kind).bind(2, recordId).bind(3, sourceId).run();
+  }
+}
+
+void SqliteStore::indexText(const char* kind, core::RecordId recordId, const std::string& text) {
+  const std::string body = core::searchIndexText(text);
+  if (body.empty()) return;
+  Statement insert(*m_connection, "INSERT INTO search(body, kind, record_id) VALUES(?, ?, ?)");
+  insert.bind(1, body).bind(2, kind).bind(3, recordId).run();
+}
+
+void SqliteStore::checkGeometry(const std::string& wkt, const std::string& what) {
+  Statement check(*m_connection,
+                  "SELECT g IS NOT NULL AND ST_IsValid(g) = 1 AND MbrMinX(g) >= -180 AND "
+                  "MbrMaxX(g) <= 180 AND MbrMinY(g) >= -90 AND MbrMaxY(g) <= 90 "
+                  "FROM (SELECT GeomFromText(?, 4326) AS g)");
+  check.bind(1, wkt);
+  if (!check.step() || check.integer(0) != 1) {
+    throw core::InputRejected(what + ": invalid or out-of-range geometry '" +
+                              wkt.substr(0, 80) + "'");
+  }
+}
+
+bool SqliteStore::hasBorder() {
+  Statement count(*m_connection, "SELECT EXISTS (SELECT 1 FROM border_lines)");
+  count.step();
+  return count.integer(0) != 0;
+}
+
+namespace {
+constexpr const char* kBorderDistance =
+    "(SELECT min(ST_Distance(b.geom, {geom}, 1)) FROM border_lines b) / 1000.0";
+
+std::string borderDistance(const std::string& geom) {
+  std::string sql = kBorderDistance;
+  sql.replace(sql.find("{geom}"), 6, geom);
+  return sql;
+}
+} // namespace
+
+core::RecordId SqliteStore::addEntity(const core::Entity& entity) {
+  if (entity.names.empty()) throw core::InputRejected("an entity needs at least one name");
+  Statement insert(*m_connection,
+                   "INSERT INTO entities(kind, primary_name, notes, first_seen, last_seen) "
+                   "VALUES(?, ?, ?, ?, ?)");
+  insert.bind(1, core::nameOf(entity.kind)).bind(2, entity.primaryName()).bind(3, entity.notes);
+  if (entity.firstSeen) insert.bind(4, entity.firstSeen->toString()); else insert.bindNull(4);
+  if (entity.lastSeen) insert.bind(5, entity.lastSeen->toString()); else insert.bindNull(5);
+  insert.run();
+  const core::RecordId id = m_connection->lastInsertId();
+
+  Statement name(*m_connection,
+                 "INSERT INTO names(entity_id, text, script, language, is_primary, quality) "
+                 "VALUES(?, ?, ?, ?, ?, ?)");
+  const std::string& primary = entity.primaryName();
+  bool primaryWritten = false;
+  for (const auto& n : entity.names) {
+    const bool isPrimary = !primaryWritten && n.text == primary;
+    primaryWritten = primaryWritten || isPrimary;
+    name.bind(1, id).bind(2, n.text).bind(3, core::nameOf(n.script)).bind(4, n.language);
+    name.bind(5, isPrimary ? 1 : 0).bind(6, n.quality).run();
+    indexText("entity", id, n.text);
+  }
+  Statement identifier(*m_connection,
+                       "INSERT OR IGNORE INTO identifiers(entity_id, scheme, value) VALUES(?, ?, ?)");
+  for (const auto& ident : entity.identifiers) {
+    identifier.bind(1, id).bind(2, ident.scheme).bind(3, ident.value).run();
+    indexText("entity", id, ident.value);
+  }
+  const bool border = hasBorder();
+  Statement location(*m_connection,
+                     "INSERT INTO locations(entity_id, precision, address, country, geom) "
+                     "VALUES(?, ?, ?, ?, GeomFromText(?, 4326))");
+  Statement distance(*m_connection, "UPDATE locations SET border_km = " +
+                                        borderDistance("locations.geom") + " WHERE id = ?");
+  for (const auto& loc : entity.locations) {
+    checkGeometry(loc.wkt, "location of '" + primary + "'");
+    location.bind(1, id).bind(2, core::nameOf(loc.precision)).bind(3, loc.address);
+    location.bind(4, loc.country).bind(5, loc.wkt).run();
+    if (border) distance.bind(1, m_connection->lastInsertId()).run();
+  }
+  addSources("entity", id, entity.sourceIds);
+  return id;
+}
+
+void SqliteStore::upsertRound(const core::Round& round) {
+  Statement upsert(*m_connection,
+                   "INSERT INTO rounds(id, authority, date, day, label, legal_basis) "
+                   "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                   "label = CASE WHEN excluded.label <> '' THEN excluded.label ELSE label END, "
+                   "legal_basis = CASE WHEN excluded.legal_basis <> '' THEN excluded.legal_basis "
+                   "ELSE legal_basis END");
+  upsert.bind(1, round.id).bind(2, round.authority).bind(3, round.date.toString());
+  upsert.bind(4, std::int64_t{round.date.firstDay()}).bind(5, round.label).bind(6, round.legalBasis);
+  upsert.run();
+  Statement rowid(*m_connection, "SELECT rowid FROM rounds WHERE id = ?");
+  rowid.bind(1, round.id);
+  rowid.step();
+  addSources("round", rowid.integer(0), round.sourceIds);
+}
+
+core::RecordId SqliteStore::addDesignation(const core::Designation& d) {
+  Statement insert(*m_connection,
+                   "INSERT INTO designations(entity_id, authority, reference, listed, listed_day, "
+                   "delisted, delisted_day, round_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, d.entityId).bind(2, d.authority).bind(3, d.reference);
+  if (d.listed) {
+    insert.bind(4, d.listed->toString()).bind(5, std::int64_t{d.listed->firstDay()});
+  } else {
+    insert.bindNull(4).bindNull(5);
+  }
+  if (d.delisted) {
+    insert.bind(6, d.delisted->toString()).bind(7, std::int64_t{d.delisted->lastDay()});
+  } else {
+    insert.bindNull(6).bindNull(7);
+  }
+  if (d.roundId.empty()) insert.bindNull(8); else insert.bind(8, d.roundId);
+  insert.run();
+  const core::RecordId id = m_connection->lastInsertId();
+  Statement program(*m_connection,
+                    "INSERT OR IGNORE INTO designation_programs(designation_id, program) VALUES(?, ?)");
+  for (const auto& p : d.programs) program.bind(1, id).bind(2, p).run();
+  addSources("designation", id, d.sourceIds);
+  return id;
+}
+
+core::RecordId SqliteStore::addIncident(const core::Incident& incident) {
+  checkGeometry(incident.wkt, "incident '" + incident.title + "'");
+  if (!(incident.confidence >= 0 && incident.confidence <= 1)) {
+    throw core::InputRejected("incident '" + incident.title + "': confidence must lie in [0, 1]");
+  }
+  if (incident.span.lastDay() < incident.span.firstDay()) {
+    throw core::InputRejected("incident '" + incident.title + "': ends before it starts");
+  }
+  Statement insert(*m_connection,
+                   "INSERT INTO incidents(external_id, kind, title, span_start, span_end, "
+                   "first_day, last_day, precision, place, description, confidence, geom) "
+                   "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, GeomFromText(?, 4326))");
+  insert.bind(1, incident.externalId).bind(2, incident.kind).bind(3, incident.title);
+  insert.bind(4, incident.span.start.toString());
+  insert.bind(5, incident.span.end ? incident.span.end->toString() : std::string());
+  insert.bind(6, std::int64_t{incident.span.firstDay()});
+  insert.bind(7, std::int64_t{incident.span.lastDay()});
+  insert.bind(8, core::nameOf(incident.precision)).bind(9, incident.place);
+  insert.bind(10, incident.description).bind(11, incident.confidence).bind(12, incident.wkt);
+  insert.run();
+  const core::RecordId id = m_connection->lastInsertId();
+  if (hasBorder()) {
+    Statement distance(*m_connection, "UPDATE incidents SET border_km = " +
+                                          borderDistance("incidents.geom") + " WHERE id = ?");
+    distance.bind(1, id).run();
+  }
+  indexText("incident", id, incident.title + " " + incident.place + " " + incident.description);
+  addSources("incident", id, incident.sourceIds);
+  return id;
+}
+
+void SqliteStore::addIncidentLink(const core::IncidentLink& link) {
+  Statement insert(*m_connection,
+                   "INSERT OR IGNORE INTO incident_entities(incident_id, entity_id, role) "
+                   "VALUES(?, ?, ?)");
+  insert.bind(1, link.incidentId).bind(2, link.entityId).bind(3, link.role).run();
+}
+
+void SqliteStore::addEntityLink(const core::EntityLink& link) {
+  Statement insert(*m_connection,
+                   "INSERT INTO entity_links(from_id, to_id, relation) VALUES(?, ?, ?) "
+                   "ON CONFLICT DO NOTHING");
+  insert.bind(1, link.fromId).bind(2, link.toId).bind(3, link.relation).run();
+  Statement select(*m_connection,
+                   "SELECT id FROM entity_links WHERE from_id = ? AND to_id = ? AND relation = ?");
+  select.bind(1, link.fromId).bind(2, link.toId).bind(3, link.relation);
+  select.step();
+  addSources("entity_link", select.integer(0), link.sourceIds);
+}
+
+core::RecordId SqliteStore::addImportBatch(const core::ImportBatch& batch) {
+  Statement insert(*m_connection,
+                   "INSERT INTO import_batches(file, sha256, format, started_at, finished_at, "
+                   "report) VALUES(?, ?, ?, ?, ?, ?)");
+  insert.bind(1, batch.file).bind(2, batch.sha256).bind(3, batch.format);
+  insert.bind(4, batch.startedAt).bind(5, batch.finishedAt).bind(6, batch.reportJson).run();
+  return m_connection->lastInsertId();
+}
+
+void SqliteStore::setBorder(const std::vector<std::string>& lineWkts) {
+  m_connection->exec("DELETE FROM border_lines");
+  Statement insert(*m_connection,
+                   "INSERT INTO border_lines(name, geom) VALUES('', GeomFromText(?, 4326))");
+  for (const auto& wkt : lineWkts) {
+    checkGeometry(wkt, "border line");
+    insert.bind(1, wkt).run();
+  }
+  if (lineWkts.empty()) {
+    m_connection->exec("UPDATE locations SET border_km = NULL; UPDATE incidents SET border_km = NULL");
+    return;
+  }
+  m_connection->exec("UPDATE locations SET border_km = " + borderDistance("locations.geom"));
+  m_connection->exec("UPDATE incidents SET border_km = " + borderDistance("incidents.geom"));
+}
+
+void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& options,
+                                 const FeatureCallback& callback) {
+  std::string match;
+  if (!filter.text.empty()) {
+    match = ftsQuery(filter.text);
+    if (match.empty()) {
+      throw core::UsageError("search text '" + filter.text + "' has no letters or digits");
+    }
+  }
+  const ReadSnapshot snapshot(*m_connection);
+  std::uint64_t emitted = 0;
+  const auto emit = [&](const FeatureRow& row) {
+    ++emitted;
+    return callback(row) && (options.limit == 0 || emitted < options.limit);
+  };
+
+  if (filter.wantsEntities()) {
+    Where where;
+    if (filter.spatial()) where.add("l.id IS NOT NULL");
+    addSpatialConditions(where, filter, "locations", "l");
+    if (!filter.entityKinds.empty()) {
+      std::vector<std::string> kinds;
+      for (auto kind : filter.entityKinds) kinds.emplace_back(core::nameOf(kind));
+      where.add("e.kind" + where.inList(kinds));
+    }
+    if (filter.designationFilter() || !filter.window.empty()) {
+      where.add("EXISTS (SELECT 1 FROM designations d WHERE d.entity_id = e.id" +
+                designationConditions(where, filter, true) + ")");
+    }
+    if (!match.empty()) {
+      where.add("e.id IN (SELECT record_id FROM search WHERE search MATCH ? AND kind = 'entity')");
+      where.param(match);
+    }
+    const std::string sql =
+        "SELECT e.id, e.kind, e.primary_name, l.id, " + pointColumns("l.geom") +
+        ", l.precision, (SELECT d.listed FROM designations d WHERE d.entity_id = e.id AND "
+        "d.listed IS NOT NULL ORDER BY d.listed_day, d.id LIMIT 1), l.address, " +
+        joinedSubquery("SELECT DISTINCT authority v FROM designations WHERE entity_id = e.id") +
+        ", " +
+        joinedSubquery("SELECT DISTINCT round_id v FROM designations WHERE entity_id = e.id AND "
+                       "round_id IS NOT NULL") +
+        (options.withGeometry ? ", AsText(l.geom)" : ", NULL") +
+        " FROM entities e LEFT JOIN locations l ON l.entity_id = e.id WHERE 1 = 1" + where.sql() +
+        " ORDER BY e.id, l.id";
+    Statement statement(*m_connection, sql);
+    where.bindAll(statement);
+    FeatureRow row;
+    row.type = FeatureType::Entity;
+    while (statement.step()) {
+      row.id = statement.integer(0);
+      row.kind = statement.text(1);
+      row.name = statement.text(2);
+      row.locationId = statement.isNull(3) ? 0 : statement.integer(3);
+      row.lon = statement.optionalReal(4);
+      row.lat = statement.optionalReal(5);
+      row.precision = statement.text(6);
+      row.start = statement.text(7);
+      row.place = statement.text(8);
+      row.authorities = statement.text(9);
+      row.rounds = statement.text(10);
+      row.wkt = statement.text(11);
+      if (!emit(row)) return;
+    }
+  }
+
+  if (filter.wantsIncidents()) {
+    Where where;
+    addSpatialConditions(where, filter, "incidents", "i");
+    if (!filter.incidentKinds.empty()) where.add("i.kind" + where.inList(filter.incidentKinds));
+    if (filter.window.to) {
+      where.add("i.first_day <= ?");
+      where.param(std::int64_t{*filter.window.to});
+    }
+    if (filter.window.from) {
+      where.add("i.last_day >= ?");
+      where.param(std::int64_t{*filter.window.from});
+    }
+    if (filter.minConfidence) {
+      where.add("i.confidence >= ?");
+      where.param(*filter.minConfidence);
+    }
+    if (filter.designationFilter()) {
+      where.add("EXISTS (SELECT 1 FROM incident_entities ie JOIN designations d ON d.entity_id = "
+                "ie.entity_id WHERE ie.incident_id = i.id" +
+                designationConditions(where, filter, false) + ")");
+    }
+    if (!match.empty()) {
+      where.add("i.id IN (SELECT record_id FROM search WHERE search MATCH ? AND kind = 'incident')");
+      where.param(match);
+    }
+    const std::string linked =
+        " FROM incident_entities ie JOIN designations d ON d.entity_id = ie.entity_id "
+        "WHERE ie.incident_id = i.id";
+    const std::string sql =
+        "SELECT i.id, i.kind, i.title, " + pointColumns("i.geom") +
+        ", i.precision, i.span_start, i.span_end, i.place, " +
+        joinedSubquery("SELECT DISTINCT d.authority v" + linked) + ", " +
+        joinedSubquery("SELECT DISTINCT d.round_id v" + linked + " AND d.round_id IS NOT NULL") +
+        ", i.confidence" + (options.withGeometry ? ", AsText(i.geom)" : ", NULL") +
+        " FROM incidents i WHERE 1 = 1" + where.sql() + " ORDER BY i.id";
+    Statement statement(*m_connection, sql);
+    where.bindAll(statement);
+    FeatureRow row;
+    row.type = FeatureType::Incident;
+    while (statement.step()) {
+      row.id = statement.integer(0);
+      row.kind = statement.text(1);
+      row.name = statement.text(2);
+      row.lon = statement.optionalReal(3);
+      row.lat = statement.optionalReal(4);
+      row.precision = statement.text(5);
+      row.start = statement.text(6);
+      row.end = statement.text(7);
+      row.place = statement.text(8);
+      row.authorities = statement.text(9);
+      row.rounds = statement.text(10);
+      row.confidence = statement.real(11);
+      row.wkt = statement.text(12);
+      if (!emit(row)) return;
+    }
+  }
+}
+
+std::vector<core::RecordId> SqliteStore::sourcesOf(const char* kind, core::RecordId recordId) {
+  Statement select(*m_connection,
+                   "SELECT source_id FROM record_sources WHERE kind = ? AND record_id = ? "
+                   "ORDER BY source_id");
+  select.bind(1, kind).bind(2, recordId);
+  std::vector<core::RecordId> ids;
+  while (select.step()) ids.push_back(select.integer(0));
+  return ids;
+}
+
+void SqliteStore::forEachRound(const std::function<bool(const RoundRow&)>& callback) {
+  Statement select(*m_connection,
+                   "SELECT r.rowid, r.id, r.authority, r.date, r.label, r.legal_basis, "
+                   "(SELECT count(*) FROM designations d WHERE d.round_id = r.id) "
+                   "FROM rounds r ORDER BY r.day, r.authority, r.id");
+  RoundRow row;
+  while (select.step()) {
+    row.round.id = select.text(1);
+    row.round.authority = select.text(2);
+    row.round.date = core::Date::parse(select.text(3)).value_or(core::Date{});
+    row.round.label = select.text(4);
+    row.round.legalBasis = select.text(5);
+    row.designations = select.integer(6);
+    row.round.sourceIds = sourcesOf("round", select.integer(0));
+    if (!callback(row)) return;
+  }
+}
+
+std::optional<core::RecordId> SqliteStore::findEntityByIdentifier(const std::string& scheme,
+                                                                  const std::string& value) {
+  Statement select(*m_connection,
+                   "SELECT entity_id FROM identifiers WHERE scheme = ? AND value = ? "
+                   "ORDER BY entity_id LIMIT 1");
+  select.bind(1, scheme).bind(2, value);
+  if (!select.step()) return std::nullopt;
+  return select.integer(0);
+}
+
+std::optional<core::Entity> SqliteStore::entity(core::RecordId id) {
+  Statement select(*m_connection,
+                   "SELECT kind, notes, first_seen, last_seen FROM entities WHERE id = ?");
+  select.bind(1, id);
+  if (!select.step()) return std::nullopt;
+  core::Entity e;
+  e.id = id;
+  e.kind = core::entityKindFromString(select.text(0)).value_or(core::EntityKind::Organization);
+  e.notes = select.text(1);
+  if (auto first = select.optionalText(2)) e.firstSeen = core::Date::parse(*first);
+  if (auto last = select.optionalText(3)) e.lastSeen = core::Date::parse(*last);
+
+  Statement names(*m_connection,
+                  "SELECT text, script, language, is_primary, quality FROM names "
+                  "WHERE entity_id = ? ORDER BY is_primary DESC, id");
+  names.bind(1, id);
+  while (names.step()) {
+    e.names.push_back({names.text(0), core::scriptFromString(names.text(1)), names.text(2),
+                       names.integer(3) != 0, names.text(4)});
+  }
+  Statement identifiers(*m_connection,
+                        "SELECT scheme, value FROM identifiers WHERE entity_id = ? "
+                        "ORDER BY scheme, value");
+  identifiers.bind(1, id);
+  while (identifiers.step()) e.identifiers.push_back({identifiers.text(0), identifiers.text(1)});
+  Statement locations(*m_connection,
+                      "SELECT id, AsText(geom), precision, address, country FROM locations "
+                      "WHERE entity_id = ? ORDER BY id");
+  locations.bind(1, id);
+  while (locations.step()) {
+    core::Location loc;
+    loc.id = locations.integer(0);
+    loc.wkt = locations.text(1);
+    loc.precision = core::precisionFromString(locations.text(2)).value_or(core::Precision::Exact);
+    loc.address = locations.text(3);
+    loc.country = locations.text(4);
+    e.locations.push_back(std::move(loc));
+  }
+  e.sourceIds = sourcesOf("entity", id);
+  return e;
+}
+
+std::vector<core::Designation> SqliteStore::designationsOf(core::RecordId entityId) {
+  Statement select(*m_connection,
+                   "SELECT id, authority, reference, listed, delisted, round_id FROM designations "
+                   "WHERE entity_id = ? ORDER BY listed_day, id");
+  select.bind(1, entityId);
+  std::vector<core::Designation> out;
+  while (select.step()) {
+    core::Designation d;
+    d.id = select.integer(0);
+    d.entityId = entityId;
+    d.authority = select.text(1);
+    d.reference = select.text(2);
+    if (auto listed = select.optionalText(3)) d.listed = core::Date::parse(*listed);
+    if (auto delisted = select.optionalText(4)) d.delisted = core::Date::parse(*delisted);
+    d.roundId = select.text(5);
+    Statement programs(*m_connection,
+                       "SELECT program FROM designation_programs WHERE designation_id = ? "
+                       "ORDER BY program");
+    programs.bind(1, d.id);
+    while (programs.step()) d.programs.push_back(programs.text(0));
+    d.sourceIds = sourcesOf("designation", d.id);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+namespace {
+
+std::int64_t scalar(Connection& connection, const std::string& sql) {
+  Statement statement(connection, sql);
+  statement.step();
+  return statement.integer(0);
+}
+
+std::map<std::string, std::int64_t> grouped(Connection& connection, const std::string& sql) {
+  Statement statement(connection, sql);
+  std::map<std::string, std::int64_t> out;
+  while (statement.step()) out[statement.text(0)] = statement.integer(1);
+  return out;
+}
+
+} // namespace
+
+Stats SqliteStore::stats() {
+  Connection& c = *m_connection;
+  const ReadSnapshot snapshot(c);
+  Stats s;
+  s.schemaVersion = m_schemaVersion;
+  s.entities = scalar(c, "SELECT count(*) FROM entities");
+  s.entitiesByKind = grouped(c, "SELECT kind, count(*) FROM entities GROUP BY kind");
+  s.names = scalar(c, "SELECT count(*) FROM names");
+  s.namesByScript = grouped(c, "SELECT script, count(*) FROM names GROUP BY script");
+  s.identifiers = scalar(c, "SELECT count(*) FROM identifiers");
+  s.locations = scalar(c, "SELECT count(*) FROM locations");
+  s.designations = scalar(c, "SELECT count(*) FROM designations");
+  s.designationsByAuthority =
+      grouped(c, "SELECT authority, count(*) FROM designations GROUP BY authority");
+  s.rounds = scalar(c, "SELECT count(*) FROM rounds");
+  s.incidents = scalar(c, "SELECT count(*) FROM incidents");
+  s.incidentsByKind = grouped(c, "SELECT kind, count(*) FROM incidents GROUP BY kind");
+  s.sources = scalar(c, "SELECT count(*) FROM sources");
+  s.entityLinks = scalar(c, "SELECT count(*) FROM entity_links");
+  s.incidentLinks = scalar(c, "SELECT count(*) FROM incident_entities");
+  s.unlocatedEntities = scalar(
+      c, "SELECT count(*) FROM entities e WHERE NOT EXISTS "
+         "(SELECT 1 FROM locations l WHERE l.entity_id = e.id)");
+  s.recordsWithoutSource = scalar(
+      c,
+      "SELECT (SELECT count(*) FROM entities x WHERE NOT EXISTS (SELECT 1 FROM record_sources r "
+      "WHERE r.kind = 'entity' AND r.record_id = x.id)) + "
+      "(SELECT count(*) FROM designations x WHERE NOT EXISTS (SELECT 1 FROM record_sources r "
+      "WHERE r.kind = 'designation' AND r.record_id = x.id)) + "
+      "(SELECT count(*) FROM incidents x WHERE NOT EXISTS (SELECT 1 FROM record_sources r "
+      "WHERE r.kind = 'incident' AND r.record_id = x.id)) + "
+      "(SELECT count(*) FROM rounds x WHERE NOT EXISTS (SELECT 1 FROM record_sources r "
+      "WHERE r.kind = 'round' AND r.record_id = x.rowid))");
+  s.importBatches = scalar(c, "SELECT count(*) FROM import_batches");
+  s.hasBorder = hasBorder();
+  Statement extent(c,
+                   "SELECT min(x0), min(y0), max(x1), max(y1) FROM ("
+                   "SELECT MbrMinX(geom) x0, MbrMinY(geom) y0, MbrMaxX(geom) x1, MbrMaxY(geom) y1 "
+                   "FROM locations UNION ALL "
+                   "SELECT MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM incidents)");
+  if (extent.step() && !extent.isNull(0)) {
+    s.extent = geo::BBox{extent.real(0), extent.real(1), extent.real(2), extent.real(3)};
+  }
+  return s;
+}
+
+} // namespace borderlens::store::sqlite

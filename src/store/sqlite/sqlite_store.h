@@ -1,0 +1,53 @@
+#pragma once
+
+#include "store/sqlite/connection.h"
+#include "store/store.h"
+
+#include <memory>
+
+namespace borderlens::store::sqlite {
+
+// The embedded default backend: one SpatiaLite file in WAL mode.
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, OpenMode mode);
+
+  std::string location() const override;
+  int schemaVersion() const override { return m_schemaVersion; }
+
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+
+  core::RecordId addSource(const core::Source& source) override;
+  core::RecordId addEntity(const core::Entity& entity) override;
+  void upsertRound(const core::Round& round) override;
+  core::RecordId addDesignation(const core::Designation& designation) override;
+  core::RecordId addIncident(const core::Incident& incident) override;
+  void addIncidentLink(const core::IncidentLink& link) override;
+  void addEntityLink(const core::EntityLink& link) override;
+  core::RecordId addImportBatch(const core::ImportBatch& batch) override;
+  void setBorder(const std::vector<std::string>& lineWkts) override;
+
+  void forEachFeature(const FilterSpec& filter, const QueryOptions& options,
+                      const FeatureCallback& callback) override;
+  void forEachRound(const std::function<bool(const RoundRow&)>& callback) override;
+  std::optional<core::RecordId> findEntityByIdentifier(const std::string& scheme,
+                                                       const std::string& value) override;
+  std::optional<core::Entity> entity(core::RecordId id) override;
+  std::vector<core::Designation> designationsOf(core::RecordId entityId) override;
+  Stats stats() override;
+
+ private:
+  void addSources(const char* kind, core::RecordId recordId, const std::vector<core::RecordId>& ids);
+  void indexText(const char* kind, core::RecordId recordId, const std::string& text);
+  void checkGeometry(const std::string& wkt, const std::string& what);
+  bool hasBorder();
+  std::vector<core::RecordId> sourcesOf(const char* kind, core::RecordId recordId);
+
+  std::unique_ptr<Connection> m_connection;
+  int m_schemaVersion = 0;
+  bool m_readOnly = false;
+};
+
+} // namespace borderlens::store::sqlite
