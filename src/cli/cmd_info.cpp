@@ -1,4 +1,4 @@
-#include "cli/args.h"
+#include "core/args.h"
 #include "cli/commands.h"
 #include "core/errors.h"
 #include "ops/info_op.h"
@@ -11,8 +11,8 @@ namespace borderlens::cli {
 
 namespace {
 
-const std::vector<OptionSpec>& infoOptions() {
-  static const std::vector<OptionSpec> options{
+const std::vector<core::OptionSpec>& infoOptions() {
+  static const std::vector<core::OptionSpec> options{
       {"--json", "", "print one JSON object instead of text"},
   };
   return options;
@@ -27,11 +27,11 @@ std::string infoHelp() {
          "locations, designations,\ndesignations_by_authority, rounds, incidents, "
          "incidents_by_kind, sources, links,\nlinks_by_type, unlocated_entities, "
          "records_without_source, import_batches, border,\nextent ([W,S,E,N] or null).\n\n"
-         "Options:\n" + optionsHelp(infoOptions());
+         "Options:\n" + core::optionsHelp(infoOptions());
 }
 
 int runInfoCommand(const std::vector<std::string>& args, std::ostream& out) {
-  const ParsedArgs parsed = parseArgs("info", args, infoOptions());
+  const core::ParsedArgs parsed = core::parseArgs("info", args, infoOptions());
   if (parsed.positionals.size() != 1) {
     throw core::UsageError("info needs exactly one database (see: borderlens info --help)");
   }

@@ -1,4 +1,4 @@
-#include "cli/args.h"
+#include "core/args.h"
 #include "cli/commands.h"
 #include "core/errors.h"
 #include "ops/init_op.h"
@@ -9,8 +9,8 @@ namespace borderlens::cli {
 
 namespace {
 
-const std::vector<OptionSpec>& initOptions() {
-  static const std::vector<OptionSpec> options{
+const std::vector<core::OptionSpec>& initOptions() {
+  static const std::vector<core::OptionSpec> options{
       {"--geodata", "GPKG", "take the national border from this base.gpkg (default: geodata/)"},
       {"--no-border", "", "store no border geometry (--border-km filters then match nothing)"},
   };
@@ -24,11 +24,11 @@ std::string initHelp() {
          "Creates a borderlens database (a SpatiaLite file in WAL mode) with the national-border\n"
          "geometry that distance-to-border filters measure against. On an existing borderlens\n"
          "database, upgrades an older schema in place and changes nothing else.\n\n"
-         "Options:\n" + optionsHelp(initOptions());
+         "Options:\n" + core::optionsHelp(initOptions());
 }
 
 int runInitCommand(const std::vector<std::string>& args, std::ostream& out) {
-  const ParsedArgs parsed = parseArgs("init", args, initOptions());
+  const core::ParsedArgs parsed = core::parseArgs("init", args, initOptions());
   if (parsed.positionals.size() != 1) {
     throw core::UsageError("init needs exactly one database (see: borderlens init --help)");
   }

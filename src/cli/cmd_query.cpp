@@ -1,6 +1,6 @@
-#include "cli/args.h"
+#include "core/args.h"
 #include "cli/commands.h"
-#include "cli/filter_args.h"
+#include "ops/filter_args.h"
 #include "core/errors.h"
 #include "ops/query_op.h"
 
@@ -10,13 +10,13 @@ namespace borderlens::cli {
 
 namespace {
 
-const std::vector<OptionSpec>& queryOptions() {
-  static const std::vector<OptionSpec> options = [] {
-    std::vector<OptionSpec> list{
+const std::vector<core::OptionSpec>& queryOptions() {
+  static const std::vector<core::OptionSpec> options = [] {
+    std::vector<core::OptionSpec> list{
         {"--format", "F", "table (default), csv (with a header row) or geojson"},
         {"--limit", "N", "stop after N features"},
     };
-    const auto& filters = filterOptions();
+    const auto& filters = ops::filterOptions();
     list.insert(list.end(), filters.begin(), filters.end());
     return list;
   }();
@@ -30,19 +30,19 @@ std::string queryHelp() {
                      "Lists the entities (one row per location; unlocated ones without "
                      "coordinates) and the\nincidents that match the filters, entities first, "
                      "each in id order. Rows stream as they\nare read.\n\n") +
-         filterSemanticsHelp() + "\nOptions:\n" + optionsHelp(queryOptions());
+         ops::filterSemanticsHelp() + "\nOptions:\n" + core::optionsHelp(queryOptions());
 }
 
 int runQueryCommand(const std::vector<std::string>& args, std::ostream& out) {
-  const ParsedArgs parsed = parseArgs("query", args, queryOptions());
+  const core::ParsedArgs parsed = core::parseArgs("query", args, queryOptions());
   if (parsed.positionals.size() != 1) {
     throw core::UsageError("query needs exactly one database (see: borderlens query --help)");
   }
   ops::QueryOptions options;
   options.database = parsed.positionals.front();
-  options.filter = filterFromArgs(parsed);
+  options.filter = ops::filterFromArgs(parsed);
   options.format = ops::queryFormatFromString(parsed.value("--format", "table"));
-  if (parsed.has("--limit")) options.limit = parseCount("--limit", parsed.value("--limit"));
+  if (parsed.has("--limit")) options.limit = core::parseCount("--limit", parsed.value("--limit"));
   ops::runQuery(options, out);
   return 0;
 }

@@ -8,14 +8,29 @@
 
 namespace borderlens::cli {
 
-const std::vector<Command>& commands() {
-  static const std::vector<Command> list{
+namespace {
+
+std::vector<Command>& registry() {
+  static std::vector<Command> list{
       {"init", "create a database, or upgrade an older one", &runInitCommand, &initHelp},
+      {"import", "import sanctions lists and incident files", &runImportCommand, &importHelp},
       {"info", "summarise a database (counts, extent, schema)", &runInfoCommand, &infoHelp},
       {"query", "list entities and incidents matching filters", &runQueryCommand, &queryHelp},
       {"rounds", "list designation rounds with their counts", &runRoundsCommand, &roundsHelp},
+      {"render", "draw the map to a PNG without a display", &runRenderCommand, &renderHelp},
   };
   return list;
+}
+
+std::string g_defaultCommand;
+
+} // namespace
+
+const std::vector<Command>& commands() { return registry(); }
+
+void addCommand(const Command& command, bool isDefault) {
+  registry().push_back(command);
+  if (isDefault && g_defaultCommand.empty()) g_defaultCommand = command.name;
 }
 
 std::string mainHelp() {
@@ -61,6 +76,9 @@ bool wantsHelp(const std::vector<std::string>& args) {
 int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   try {
     if (args.empty()) {
+      for (const auto& command : commands()) {
+        if (g_defaultCommand == command.name) return command.run({}, out);
+      }
       err << mainHelp();
       return static_cast<int>(core::ExitCode::Usage);
     }

@@ -15,6 +15,9 @@ struct Command {
 };
 
 const std::vector<Command>& commands();
+// Registers a command implemented outside this module (the map window's `view`); the first
+// command registered with `isDefault` also runs when borderlens is given no arguments.
+void addCommand(const Command& command, bool isDefault = false);
 
 // The whole CLI: dispatch, --help, --version, and the mapping of errors to exit codes with a
 // one-line cause on `err`.
@@ -22,12 +25,16 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
 std::string mainHelp();
 
+int runImportCommand(const std::vector<std::string>& args, std::ostream& out);
+std::string importHelp();
 int runInitCommand(const std::vector<std::string>& args, std::ostream& out);
 std::string initHelp();
 int runInfoCommand(const std::vector<std::string>& args, std::ostream& out);
 std::string infoHelp();
 int runQueryCommand(const std::vector<std::string>& args, std::ostream& out);
 std::string queryHelp();
+int runRenderCommand(const std::vector<std::string>& args, std::ostream& out);
+std::string renderHelp();
 int runRoundsCommand(const std::vector<std::string>& args, std::ostream& out);
 std::string roundsHelp();
 

@@ -45,7 +45,7 @@ InitReport runInit(const InitOptions& options) {
     report.schemaVersion = db->schemaVersion();
     if (report.previousVersion == 0) {
       if (auto gpkg = borderSource(options, report)) {
-        const auto lines = ingest::readBorderLines(*gpkg, kBorderLayer);
+        const auto lines = ingest::readBorderLines(*gpkg, kBorderLayer, kBorderCountries);
         store::Transaction transaction(*db);
         db->setBorder(lines);
         transaction.commit();

@@ -37,6 +37,12 @@ struct FeatureRow {
   std::string authorities;        // comma-separated, sorted (entities; incidents via their links)
   std::string rounds;             // comma-separated round ids, sorted
   std::optional<double> confidence;  // incidents only
+  // Days since 1970-01-01 covered by the feature: an incident's span; for an entity, from its
+  // earliest listing to its last delisting (open while any designation is in force). Unset ends
+  // are open.
+  std::optional<std::int32_t> firstDay;
+  std::optional<std::int32_t> lastDay;
+  std::optional<double> borderKm;    // geodesic distance to the national border, when known
   std::string wkt;                // filled only when the query asks for geometry
 };
 
@@ -49,9 +55,36 @@ struct QueryOptions {
 // Return false to stop the stream.
 using FeatureCallback = std::function<bool(const FeatureRow&)>;
 
+// A record linked to another: an entity's linked entities and incidents, an incident's entities.
+struct LinkedRecord {
+  FeatureType type = FeatureType::Entity;
+  core::RecordId id = 0;
+  std::string name;       // primary name or incident title
+  std::string relation;   // "linked to", or the incident role ("vessel", "defendant")
+  std::optional<double> lon;
+  std::optional<double> lat;
+};
+
 struct RoundRow {
   core::Round round;
   std::int64_t designations = 0;
+};
+
+// What the importer needs to recognise an entity it meets again (in another list, or in a newer
+// snapshot): its kind, names, identifiers and the countries of its locations.
+struct EntityDigest {
+  core::RecordId id = 0;
+  core::EntityKind kind = core::EntityKind::Organization;
+  std::vector<core::Name> names;
+  std::vector<core::Identifier> identifiers;
+  std::vector<std::string> countries;
+};
+
+// A designation with the newest list date among its sources (their `published`, YYYY-MM-DD):
+// the latest list snapshot known to state it. Empty when no source has a date.
+struct DesignationRow {
+  core::Designation designation;
+  std::string lastListed;
 };
 
 struct Stats {
@@ -117,7 +150,35 @@ class Store {
                                                                const std::string& value) = 0;
   virtual std::optional<core::Entity> entity(core::RecordId id) = 0;
   virtual std::vector<core::Designation> designationsOf(core::RecordId entityId) = 0;
+  virtual std::optional<core::Incident> incident(core::RecordId id) = 0;
+  virtual std::optional<core::Source> source(core::RecordId id) = 0;
+  // Entities and incidents linked to a record, ordered by type then id.
+  virtual std::vector<LinkedRecord> linksOf(FeatureType type, core::RecordId id) = 0;
   virtual Stats stats() = 0;
+
+  // Import support: recognising records met again and updating them in place, so that
+  // re-importing an overlapping list merges instead of duplicating.
+  // Every entity, in id order.
+  virtual std::vector<EntityDigest> entityDigests() = 0;
+  // Adds to a stored entity what `more` has and it lacks: names (by text), identifiers,
+  // locations (by address and geometry), notes not yet in its notes, and sources; widens
+  // first_seen/last_seen to cover `more`'s. The stored kind stays.
+  virtual void extendEntity(core::RecordId id, const core::Entity& more) = 0;
+  // Rewrites a stored designation's listed and delisted dates, round and programs; adds its
+  // sources to those it has.
+  virtual void updateDesignation(const core::Designation& designation) = 0;
+  // Every designation by an authority, in id order, with its sources.
+  virtual std::vector<DesignationRow> designationsByAuthority(const std::string& authority) = 0;
+  // The import batch of a file with this SHA-256, if it was imported before.
+  virtual std::optional<core::ImportBatch> findImportBatch(const std::string& sha256) = 0;
+  // An incident with this external id, kind and start (as written, e.g. "2017-08").
+  virtual std::optional<core::RecordId> findIncident(const std::string& externalId,
+                                                     const std::string& kind,
+                                                     const std::string& start) = 0;
+  // Cites more sources for a stored record; `kind` is entity, designation, incident, round or
+  // entity_link.
+  virtual void addRecordSources(const std::string& kind, core::RecordId id,
+                                const std::vector<core::RecordId>& sourceIds) = 0;
 };
 
 // Commits on commit(); rolls back if destroyed before that (an exception, a cancel).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one CLI golden case: NAME.args holds borderlens's arguments, one per line, run in a fresh
 # directory holding fixture.db (the test fixture), newer.db (the fixture stamped with a future
-# schema) and text.db (a text file). stdout, stderr and the exit code must equal NAME.stdout,
+# schema), text.db (a text file) and existing.png. stdout, stderr and the exit code must equal NAME.stdout,
 # NAME.stderr (absent: empty) and NAME.rc (absent: 0). A failing command must leave the database
 # files as they were and create no database file. On a mismatch the actual output is kept in
 # OUTDIR/NAME.* and a diff is printed.
@@ -16,8 +16,21 @@ trap 'rm -rf "$work" "$result"' EXIT
 "$fixture" "$work/fixture.db" || { echo "fixture build failed"; exit 1; }
 "$fixture" "$work/newer.db" --newer-schema || { echo "fixture build failed"; exit 1; }
 printf 'not a database\n' > "$work/text.db"
+printf 'not an image\n' > "$work/existing.png"
 
 mapfile -t args < "$case_file"
+# An argument @fixtures/PATH names a file under tests/fixtures: its folder is copied into the work
+# directory (so that files read beside it, such as an sdn.csv's add.csv, come along) and the
+# argument becomes PATH, relative to the work directory.
+fixtures=$(cd "$dir/../../fixtures" && pwd)
+for i in "${!args[@]}"; do
+  if [[ ${args[$i]} == @fixtures/* ]]; then
+    rel=${args[$i]#@fixtures/}
+    mkdir -p "$work/$(dirname "$rel")"
+    cp -R "$fixtures/$(dirname "$rel")/." "$work/$(dirname "$rel")/"
+    args[$i]=$rel
+  fi
+done
 # SQLite's -wal/-shm companions come and go with connections; the databases themselves may not.
 snapshot() { (cd "$work" && find . -type f ! -name '*-wal' ! -name '*-shm' -exec sha256sum {} + | sort); }
 before=$(snapshot)

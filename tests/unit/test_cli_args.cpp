@@ -1,6 +1,6 @@
-#include "cli/args.h"
+#include "core/args.h"
 #include "cli/commands.h"
-#include "cli/filter_args.h"
+#include "ops/filter_args.h"
 #include "core/errors.h"
 #include "support/printers.h"
 
@@ -12,13 +12,13 @@ using namespace borderlens;
 
 namespace {
 
-const std::vector<cli::OptionSpec> kSpecs{
+const std::vector<core::OptionSpec> kSpecs{
     {"--json", "", "json"}, {"--format", "F", "format"}, {"--round", "ID", "round", true}};
 
-cli::ParsedArgs parse(std::vector<std::string> args) { return cli::parseArgs("test", args, kSpecs); }
+core::ParsedArgs parse(std::vector<std::string> args) { return core::parseArgs("test", args, kSpecs); }
 
-cli::ParsedArgs parseFilters(std::vector<std::string> args) {
-  return cli::parseArgs("query", args, cli::filterOptions());
+core::ParsedArgs parseFilters(std::vector<std::string> args) {
+  return core::parseArgs("query", args, ops::filterOptions());
 }
 
 } // namespace
@@ -49,7 +49,7 @@ TEST_CASE("argument errors name the option") {
 }
 
 TEST_CASE("filter flags become a FilterSpec") {
-  const auto filter = cli::filterFromArgs(parseFilters(
+  const auto filter = ops::filterFromArgs(parseFilters(
       {"--bbox", "124,39.5,125,40.5", "--from", "2017", "--to", "2018-01", "--kind", "vessel",
        "--kind", "seizure", "--text", "丹东", "--near", "124.35,40.0", "--within-km", "25",
        "--min-confidence", "0.7", "--border-km", "5", "--authority", "UN", "--program", "DPRK3"}));
@@ -75,7 +75,7 @@ TEST_CASE("invalid filter values are usage errors") {
            {"--min-confidence", "2"}, {"--min-confidence", "high"}, {"--border-km", "-3"},
            {"--text", "!!!"}}) {
     CAPTURE(args.front());
-    CHECK_THROWS_AS(cli::filterFromArgs(parseFilters(args)), core::UsageError);
+    CHECK_THROWS_AS(ops::filterFromArgs(parseFilters(args)), core::UsageError);
   }
 }
 

@@ -138,6 +138,11 @@ class ReadSnapshot {
   bool m_owned = false;
 };
 
+std::optional<std::int32_t> optionalDay(const Statement& statement, int column) {
+  if (statement.isNull(column)) return std::nullopt;
+  return static_cast<std::int32_t>(statement.integer(column));
+}
+
 std::string joinedSubquery(const std::string& inner) {
   return "(SELECT group_concat(v, ',') FROM (" + inner + " ORDER BY v))";
 }
@@ -236,6 +241,22 @@ std::string borderDistance(const std::string& geom) {
 }
 } // namespace
 
+void SqliteStore::insertLocations(core::RecordId entityId, const std::vector<core::Location>& locations,
+                                  const std::string& entityName) {
+  const bool border = hasBorder();
+  Statement location(*m_connection,
+                     "INSERT INTO locations(entity_id, precision, address, country, geom) "
+                     "VALUES(?, ?, ?, ?, GeomFromText(?, 4326))");
+  Statement distance(*m_connection, "UPDATE locations SET border_km = " +
+                                        borderDistance("locations.geom") + " WHERE id = ?");
+  for (const auto& loc : locations) {
+    checkGeometry(loc.wkt, "location of '" + entityName + "'");
+    location.bind(1, entityId).bind(2, core::nameOf(loc.precision)).bind(3, loc.address);
+    location.bind(4, loc.country).bind(5, loc.wkt).run();
+    if (border) distance.bind(1, m_connection->lastInsertId()).run();
+  }
+}
+
 core::RecordId SqliteStore::addEntity(const core::Entity& entity) {
   if (entity.names.empty()) throw core::InputRejected("an entity needs at least one name");
   Statement insert(*m_connection,
@@ -265,18 +286,7 @@ core::RecordId SqliteStore::addEntity(const core::Entity& entity) {
     identifier.bind(1, id).bind(2, ident.scheme).bind(3, ident.value).run();
     indexText("entity", id, ident.value);
   }
-  const bool border = hasBorder();
-  Statement location(*m_connection,
-                     "INSERT INTO locations(entity_id, precision, address, country, geom) "
-                     "VALUES(?, ?, ?, ?, GeomFromText(?, 4326))");
-  Statement distance(*m_connection, "UPDATE locations SET border_km = " +
-                                        borderDistance("locations.geom") + " WHERE id = ?");
-  for (const auto& loc : entity.locations) {
-    checkGeometry(loc.wkt, "location of '" + primary + "'");
-    location.bind(1, id).bind(2, core::nameOf(loc.precision)).bind(3, loc.address);
-    location.bind(4, loc.country).bind(5, loc.wkt).run();
-    if (border) distance.bind(1, m_connection->lastInsertId()).run();
-  }
+  insertLocations(id, entity.locations, primary);
   addSources("entity", id, entity.sourceIds);
   return id;
 }
@@ -439,6 +449,9 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
         joinedSubquery("SELECT DISTINCT round_id v FROM designations WHERE entity_id = e.id AND "
                        "round_id IS NOT NULL") +
         (options.withGeometry ? ", AsText(l.geom)" : ", NULL") +
+        ", (SELECT min(listed_day) FROM designations WHERE entity_id = e.id), "
+        "(SELECT CASE WHEN count(*) = count(delisted_day) THEN max(delisted_day) END "
+        "FROM designations WHERE entity_id = e.id), l.border_km"
         " FROM entities e LEFT JOIN locations l ON l.entity_id = e.id WHERE 1 = 1" + where.sql() +
         " ORDER BY e.id, l.id";
     Statement statement(*m_connection, sql);
@@ -458,6 +471,9 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
       row.authorities = statement.text(9);
       row.rounds = statement.text(10);
       row.wkt = statement.text(11);
+      row.firstDay = optionalDay(statement, 12);
+      row.lastDay = optionalDay(statement, 13);
+      row.borderKm = statement.optionalReal(14);
       if (!emit(row)) return;
     }
   }
@@ -496,7 +512,8 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
         joinedSubquery("SELECT DISTINCT d.authority v" + linked) + ", " +
         joinedSubquery("SELECT DISTINCT d.round_id v" + linked + " AND d.round_id IS NOT NULL") +
         ", i.confidence" + (options.withGeometry ? ", AsText(i.geom)" : ", NULL") +
-        " FROM incidents i WHERE 1 = 1" + where.sql() + " ORDER BY i.id";
+        ", i.first_day, i.last_day, i.border_km FROM incidents i WHERE 1 = 1" + where.sql() +
+        " ORDER BY i.id";
     Statement statement(*m_connection, sql);
     where.bindAll(statement);
     FeatureRow row;
@@ -515,6 +532,9 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
       row.rounds = statement.text(10);
       row.confidence = statement.real(11);
       row.wkt = statement.text(12);
+      row.firstDay = optionalDay(statement, 13);
+      row.lastDay = optionalDay(statement, 14);
+      row.borderKm = statement.optionalReal(15);
       if (!emit(row)) return;
     }
   }
@@ -626,6 +646,79 @@ std::vector<core::Designation> SqliteStore::designationsOf(core::RecordId entity
   return out;
 }
 
+std::optional<core::Incident> SqliteStore::incident(core::RecordId id) {
+  Statement select(*m_connection,
+                   "SELECT external_id, kind, title, span_start, span_end, AsText(geom), precision, "
+                   "place, description, confidence FROM incidents WHERE id = ?");
+  select.bind(1, id);
+  if (!select.step()) return std::nullopt;
+  core::Incident i;
+  i.id = id;
+  i.externalId = select.text(0);
+  i.kind = select.text(1);
+  i.title = select.text(2);
+  i.span.start = core::Date::parse(select.text(3)).value_or(core::Date{});
+  if (const std::string end = select.text(4); !end.empty()) i.span.end = core::Date::parse(end);
+  i.wkt = select.text(5);
+  i.precision = core::precisionFromString(select.text(6)).value_or(core::Precision::Exact);
+  i.place = select.text(7);
+  i.description = select.text(8);
+  i.confidence = select.real(9);
+  i.sourceIds = sourcesOf("incident", id);
+  return i;
+}
+
+std::optional<core::Source> SqliteStore::source(core::RecordId id) {
+  Statement select(*m_connection,
+                   "SELECT publisher, title, published, url, file, sha256 FROM sources WHERE id = ?");
+  select.bind(1, id);
+  if (!select.step()) return std::nullopt;
+  return core::Source{id, select.text(0), select.text(1), select.text(2),
+                      select.text(3), select.text(4), select.text(5)};
+}
+
+std::vector<LinkedRecord> SqliteStore::linksOf(FeatureType type, core::RecordId id) {
+  std::vector<LinkedRecord> out;
+  const auto collect = [&](Statement& statement, FeatureType linkedType) {
+    while (statement.step()) {
+      LinkedRecord r;
+      r.type = linkedType;
+      r.id = statement.integer(0);
+      r.name = statement.text(1);
+      r.relation = statement.text(2);
+      r.lon = statement.optionalReal(3);
+      r.lat = statement.optionalReal(4);
+      out.push_back(std::move(r));
+    }
+  };
+  const std::string entityPoint =
+      "(SELECT X(geom) FROM locations WHERE entity_id = e.id ORDER BY id LIMIT 1), "
+      "(SELECT Y(geom) FROM locations WHERE entity_id = e.id ORDER BY id LIMIT 1)";
+  if (type == FeatureType::Entity) {
+    Statement entities(*m_connection,
+                       "SELECT e.id, e.primary_name, l.relation, " + entityPoint +
+                           " FROM entity_links l JOIN entities e ON e.id = "
+                           "CASE WHEN l.from_id = ?1 THEN l.to_id ELSE l.from_id END "
+                           "WHERE l.from_id = ?1 OR l.to_id = ?1 ORDER BY e.id, l.relation");
+    entities.bind(1, id);
+    collect(entities, FeatureType::Entity);
+    Statement incidents(*m_connection,
+                        "SELECT i.id, i.title, ie.role, " + pointColumns("i.geom") +
+                            " FROM incident_entities ie JOIN incidents i ON i.id = ie.incident_id "
+                            "WHERE ie.entity_id = ? ORDER BY i.id, ie.role");
+    incidents.bind(1, id);
+    collect(incidents, FeatureType::Incident);
+  } else {
+    Statement entities(*m_connection,
+                       "SELECT e.id, e.primary_name, ie.role, " + entityPoint +
+                           " FROM incident_entities ie JOIN entities e ON e.id = ie.entity_id "
+                           "WHERE ie.incident_id = ? ORDER BY e.id, ie.role");
+    entities.bind(1, id);
+    collect(entities, FeatureType::Entity);
+  }
+  return out;
+}
+
 namespace {
 
 std::int64_t scalar(Connection& connection, const std::string& sql) {
@@ -687,6 +780,175 @@ Stats SqliteStore::stats() {
     s.extent = geo::BBox{extent.real(0), extent.real(1), extent.real(2), extent.real(3)};
   }
   return s;
+}
+
+std::vector<EntityDigest> SqliteStore::entityDigests() {
+  const ReadSnapshot snapshot(*m_connection);
+  std::vector<EntityDigest> digests;
+  std::map<core::RecordId, std::size_t> index;
+  Statement entities(*m_connection, "SELECT id, kind FROM entities ORDER BY id");
+  while (entities.step()) {
+    EntityDigest digest;
+    digest.id = entities.integer(0);
+    digest.kind = core::entityKindFromString(entities.text(1)).value_or(core::EntityKind::Organization);
+    index[digest.id] = digests.size();
+    digests.push_back(std::move(digest));
+  }
+  Statement names(*m_connection,
+                  "SELECT entity_id, text, script, language, is_primary, quality FROM names "
+                  "ORDER BY entity_id, is_primary DESC, id");
+  while (names.step()) {
+    digests[index.at(names.integer(0))].names.push_back(
+        {names.text(1), core::scriptFromString(names.text(2)), names.text(3), names.integer(4) != 0,
+         names.text(5)});
+  }
+  Statement identifiers(*m_connection,
+                        "SELECT entity_id, scheme, value FROM identifiers ORDER BY entity_id, scheme, value");
+  while (identifiers.step()) {
+    digests[index.at(identifiers.integer(0))].identifiers.push_back({identifiers.text(1), identifiers.text(2)});
+  }
+  Statement countries(*m_connection,
+                      "SELECT DISTINCT entity_id, country FROM locations WHERE country <> '' "
+                      "ORDER BY entity_id, country");
+  while (countries.step()) digests[index.at(countries.integer(0))].countries.push_back(countries.text(1));
+  return digests;
+}
+
+void SqliteStore::extendEntity(core::RecordId id, const core::Entity& more) {
+  Statement stored(*m_connection, "SELECT notes, first_seen, last_seen FROM entities WHERE id = ?");
+  stored.bind(1, id);
+  if (!stored.step()) throw core::StoreError("no entity " + std::to_string(id) + " to extend");
+  std::string notes = stored.text(0);
+  std::optional<core::Date> firstSeen;
+  std::optional<core::Date> lastSeen;
+  if (auto text = stored.optionalText(1)) firstSeen = core::Date::parse(*text);
+  if (auto text = stored.optionalText(2)) lastSeen = core::Date::parse(*text);
+  if (more.firstSeen && (!firstSeen || *more.firstSeen < *firstSeen)) firstSeen = more.firstSeen;
+  if (more.lastSeen && (!lastSeen || *more.lastSeen > *lastSeen)) lastSeen = more.lastSeen;
+  if (!more.notes.empty() && notes.find(more.notes) == std::string::npos) {
+    notes = notes.empty() ? more.notes : notes + "\n" + more.notes;
+  }
+  Statement update(*m_connection, "UPDATE entities SET notes = ?, first_seen = ?, last_seen = ? WHERE id = ?");
+  update.bind(1, notes);
+  if (firstSeen) update.bind(2, firstSeen->toString()); else update.bindNull(2);
+  if (lastSeen) update.bind(3, lastSeen->toString()); else update.bindNull(3);
+  update.bind(4, id).run();
+
+  Statement hasName(*m_connection, "SELECT 1 FROM names WHERE entity_id = ? AND text = ?");
+  Statement name(*m_connection,
+                 "INSERT INTO names(entity_id, text, script, language, is_primary, quality) "
+                 "VALUES(?, ?, ?, ?, 0, ?)");
+  for (const auto& n : more.names) {
+    hasName.bind(1, id).bind(2, n.text);
+    const bool known = hasName.step();
+    hasName.reset();
+    if (known) continue;
+    name.bind(1, id).bind(2, n.text).bind(3, core::nameOf(n.script)).bind(4, n.language).bind(5, n.quality).run();
+    indexText("entity", id, n.text);
+  }
+  Statement hasIdentifier(*m_connection,
+                          "SELECT 1 FROM identifiers WHERE entity_id = ? AND scheme = ? AND value = ?");
+  Statement identifier(*m_connection, "INSERT INTO identifiers(entity_id, scheme, value) VALUES(?, ?, ?)");
+  for (const auto& ident : more.identifiers) {
+    hasIdentifier.bind(1, id).bind(2, ident.scheme).bind(3, ident.value);
+    const bool known = hasIdentifier.step();
+    hasIdentifier.reset();
+    if (known) continue;
+    identifier.bind(1, id).bind(2, ident.scheme).bind(3, ident.value).run();
+    indexText("entity", id, ident.value);
+  }
+  Statement hasLocation(*m_connection,
+                        "SELECT 1 FROM locations WHERE entity_id = ? AND address = ? AND precision = ? "
+                        "AND ST_Equals(geom, GeomFromText(?, 4326)) = 1");
+  std::vector<core::Location> fresh;
+  for (const auto& loc : more.locations) {
+    hasLocation.bind(1, id).bind(2, loc.address).bind(3, core::nameOf(loc.precision)).bind(4, loc.wkt);
+    const bool known = hasLocation.step();
+    hasLocation.reset();
+    if (!known) fresh.push_back(loc);
+  }
+  insertLocations(id, fresh, more.primaryName());
+  addSources("entity", id, more.sourceIds);
+}
+
+void SqliteStore::updateDesignation(const core::Designation& d) {
+  Statement update(*m_connection,
+                   "UPDATE designations SET listed = ?, listed_day = ?, delisted = ?, delisted_day = ?, "
+                   "round_id = ? WHERE id = ?");
+  if (d.listed) {
+    update.bind(1, d.listed->toString()).bind(2, std::int64_t{d.listed->firstDay()});
+  } else {
+    update.bindNull(1).bindNull(2);
+  }
+  if (d.delisted) {
+    update.bind(3, d.delisted->toString()).bind(4, std::int64_t{d.delisted->lastDay()});
+  } else {
+    update.bindNull(3).bindNull(4);
+  }
+  if (d.roundId.empty()) update.bindNull(5); else update.bind(5, d.roundId);
+  update.bind(6, d.id).run();
+  Statement clear(*m_connection, "DELETE FROM designation_programs WHERE designation_id = ?");
+  clear.bind(1, d.id).run();
+  Statement program(*m_connection,
+                    "INSERT OR IGNORE INTO designation_programs(designation_id, program) VALUES(?, ?)");
+  for (const auto& p : d.programs) program.bind(1, d.id).bind(2, p).run();
+  addSources("designation", d.id, d.sourceIds);
+}
+
+std::vector<DesignationRow> SqliteStore::designationsByAuthority(const std::string& authority) {
+  Statement select(*m_connection,
+                   "SELECT d.id, d.entity_id, d.reference, d.listed, d.delisted, d.round_id, "
+                   "(SELECT max(s.published) FROM record_sources r JOIN sources s ON s.id = r.source_id "
+                   "WHERE r.kind = 'designation' AND r.record_id = d.id) "
+                   "FROM designations d WHERE d.authority = ? ORDER BY d.id");
+  select.bind(1, authority);
+  Statement programs(*m_connection,
+                     "SELECT program FROM designation_programs WHERE designation_id = ? ORDER BY program");
+  std::vector<DesignationRow> rows;
+  while (select.step()) {
+    DesignationRow row;
+    core::Designation& d = row.designation;
+    d.id = select.integer(0);
+    d.entityId = select.integer(1);
+    d.authority = authority;
+    d.reference = select.text(2);
+    if (auto listed = select.optionalText(3)) d.listed = core::Date::parse(*listed);
+    if (auto delisted = select.optionalText(4)) d.delisted = core::Date::parse(*delisted);
+    d.roundId = select.text(5);
+    row.lastListed = select.text(6);
+    programs.bind(1, d.id);
+    while (programs.step()) d.programs.push_back(programs.text(0));
+    programs.reset();
+    d.sourceIds = sourcesOf("designation", d.id);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::optional<core::ImportBatch> SqliteStore::findImportBatch(const std::string& sha256) {
+  Statement select(*m_connection,
+                   "SELECT id, file, sha256, format, started_at, finished_at, report FROM import_batches "
+                   "WHERE sha256 = ? ORDER BY id LIMIT 1");
+  select.bind(1, sha256);
+  if (!select.step()) return std::nullopt;
+  return core::ImportBatch{select.integer(0), select.text(1), select.text(2), select.text(3),
+                           select.text(4),    select.text(5), select.text(6)};
+}
+
+std::optional<core::RecordId> SqliteStore::findIncident(const std::string& externalId,
+                                                        const std::string& kind,
+                                                        const std::string& start) {
+  Statement select(*m_connection,
+                   "SELECT id FROM incidents WHERE external_id = ? AND kind = ? AND span_start = ? "
+                   "ORDER BY id LIMIT 1");
+  select.bind(1, externalId).bind(2, kind).bind(3, start);
+  if (!select.step()) return std::nullopt;
+  return select.integer(0);
+}
+
+void SqliteStore::addRecordSources(const std::string& kind, core::RecordId id,
+                                   const std::vector<core::RecordId>& sourceIds) {
+  addSources(kind.c_str(), id, sourceIds);
 }
 
 } // namespace borderlens::store::sqlite

@@ -36,10 +36,24 @@ class SqliteStore final : public Store {
                                                        const std::string& value) override;
   std::optional<core::Entity> entity(core::RecordId id) override;
   std::vector<core::Designation> designationsOf(core::RecordId entityId) override;
+  std::optional<core::Incident> incident(core::RecordId id) override;
+  std::optional<core::Source> source(core::RecordId id) override;
+  std::vector<LinkedRecord> linksOf(FeatureType type, core::RecordId id) override;
   Stats stats() override;
+  std::vector<EntityDigest> entityDigests() override;
+  void extendEntity(core::RecordId id, const core::Entity& more) override;
+  void updateDesignation(const core::Designation& designation) override;
+  std::vector<DesignationRow> designationsByAuthority(const std::string& authority) override;
+  std::optional<core::ImportBatch> findImportBatch(const std::string& sha256) override;
+  std::optional<core::RecordId> findIncident(const std::string& externalId, const std::string& kind,
+                                             const std::string& start) override;
+  void addRecordSources(const std::string& kind, core::RecordId id,
+                        const std::vector<core::RecordId>& sourceIds) override;
 
  private:
   void addSources(const char* kind, core::RecordId recordId, const std::vector<core::RecordId>& ids);
+  void insertLocations(core::RecordId entityId, const std::vector<core::Location>& locations,
+                       const std::string& entityName);
   void indexText(const char* kind, core::RecordId recordId, const std::string& text);
   void checkGeometry(const std::string& wkt, const std::string& what);
   bool hasBorder();

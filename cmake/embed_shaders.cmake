@@ -1,0 +1,15 @@
+# Run as `cmake -DOUTPUT=... -DSHADERS="a;b" -P embed_shaders.cmake`: writes a C++ file that
+# holds every GLSL file as a string, so the binary needs no shader files at run time.
+set(body "// Generated from shaders/ by cmake/embed_shaders.cmake; do not edit.\n")
+string(APPEND body "#include \"render/gl/shader_sources.h\"\n\n#include <string_view>\n\n")
+string(APPEND body "namespace borderlens::render::gl {\n\nconst char* shaderSource(const char* name) {\n")
+string(APPEND body "  const std::string_view wanted(name);\n")
+string(REPLACE "|" ";" shader_list "${SHADERS}")
+foreach(path IN LISTS shader_list)
+  get_filename_component(file_name ${path} NAME)
+  file(READ ${path} source)
+  string(APPEND body "  if (wanted == \"${file_name}\") return R\"GLSL(${source})GLSL\";\n")
+endforeach()
+string(APPEND body "  return nullptr;\n}\n\n} // namespace borderlens::render::gl\n")
+file(WRITE ${OUTPUT}.tmp "${body}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

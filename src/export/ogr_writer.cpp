@@ -1,0 +1,422 @@
+#include "core/errors.h"
+#include "core/utf8.h"
+#include "export/gdal_support.h"
+#include "export/manifest.h"
+#include "export/writers.h"
+
+#include <cpl_conv.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+namespace borderlens::exports {
+
+namespace {
+
+// dBASE text fields hold at most 254 bytes.
+constexpr std::size_t kDbfTextBytes = 254;
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+const char* driverName(VectorFormat format) {
+  switch (format) {
+    case VectorFormat::GeoPackage: return "GPKG";
+    case VectorFormat::GeoJson: return "GeoJSON";
+    case VectorFormat::Csv: return "CSV";
+    case VectorFormat::Shapefile: return "ESRI Shapefile";
+    case VectorFormat::FlatGeobuf: return "FlatGeobuf";
+    case VectorFormat::Kml: break;
+  }
+  throw core::Error(core::ExitCode::Internal, "no GDAL driver for this format");
+}
+
+OGRwkbGeometryType geometryType(GeometryFamily family, bool multi) {
+  switch (family) {
+    case GeometryFamily::Point: return multi ? wkbMultiPoint : wkbPoint;
+    case GeometryFamily::Line: return multi ? wkbMultiLineString : wkbLineString;
+    case GeometryFamily::Polygon: return multi ? wkbMultiPolygon : wkbPolygon;
+    case GeometryFamily::None: break;
+  }
+  return wkbNone;
+}
+
+const char* typeName(FieldType type) {
+  switch (type) {
+    case FieldType::Text: return "text";
+    case FieldType::Integer: return "integer";
+    case FieldType::Real: return "real";
+    case FieldType::Date: return "date";
+  }
+  return "?";
+}
+
+// The longest prefix of `text` that fits `bytes` without cutting a UTF-8 sequence.
+std::string utf8Prefix(const std::string& text, std::size_t bytes) {
+  if (text.size() <= bytes) return text;
+  std::size_t end = bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+class OgrWriter : public VectorWriter {
+ public:
+  OgrWriter(VectorFormat format, const std::string& path, const std::vector<LayerDef>& layers,
+            const StyleSheet& styles, const std::string& createdAt)
+      : m_format(format), m_path(path), m_styles(styles) {
+    gdal::ensureRegistered();
+    // GeoPackage stamps gpkg_contents.last_change with the time unless told otherwise.
+    if (m_format == VectorFormat::GeoPackage) m_currentDate.emplace("OGR_CURRENT_DATE", gdalTimestamp(createdAt));
+    GDALDriverH driver = GDALGetDriverByName(driverName(format));
+    if (!driver) throw core::OutputFailed(std::string("GDAL has no ") + driverName(format) + " driver");
+    m_dataset.reset(GDALCreate(driver, path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!m_dataset) fail("cannot create it");
+    if (unionTable()) createUnionLayer(layers);
+  }
+
+  bool needsShape() const override { return !unionTable(); }
+
+  void beginLayer(const LayerDef& def, const LayerShape& shape) override {
+    m_def = &def;
+    m_result = {};
+    m_parts.clear();
+    if (unionTable()) {
+      m_unionFields.clear();
+      for (const auto& field : def.fields) m_unionFields.push_back(OGR_FD_GetFieldIndex(m_unionDefn, field.name.c_str()));
+      return;
+    }
+    const bool split = shape.families.size() > 1 && m_format != VectorFormat::FlatGeobuf;
+    if (split) {
+      for (const auto& [family, multi] : shape.families) {
+        createPart(def.name + "_" + nameOf(family), family, geometryType(family, multi), multi);
+      }
+      if (shape.hasNull) createPart(def.name + "_" + nameOf(GeometryFamily::None), GeometryFamily::None, wkbNone, false);
+      for (const auto& [family, part] : m_parts) m_result.parts.push_back(part.name);
+    } else if (shape.families.size() > 1) {
+      createPart(def.name, GeometryFamily::None, wkbUnknown, false);
+    } else {
+      const GeometryFamily family = shape.families.empty() ? def.geometry : shape.families.begin()->first;
+      const bool multi = !shape.families.empty() && shape.families.begin()->second;
+      createPart(def.name, GeometryFamily::None, geometryType(family, multi), multi, family);
+    }
+    if (m_format == VectorFormat::GeoPackage && GDALDatasetStartTransaction(m_dataset.get(), FALSE) != OGRERR_NONE) {
+      fail("cannot start a transaction");
+    }
+  }
+
+  void write(const Record& record) override {
+    gdal::Geometry geometry = record.wkb.empty() ? gdal::geometryFromWkt(record.wkt) : gdal::geometryFromWkb(record.wkb);
+    if (!geometry && (!record.wkt.empty() || !record.wkb.empty())) {
+      m_warnings.push_back(m_def->name + ": a geometry GDAL cannot read was written as none");
+    }
+    if (!geometry && m_format == VectorFormat::FlatGeobuf) {
+      // GDAL's FlatGeobuf writer drops features without geometry; count them instead.
+      ++m_result.skipped;
+      return;
+    }
+    if (unionTable()) {
+      writeUnion(record, std::move(geometry));
+      return;
+    }
+    Part& part = partFor(geometry ? record.family : GeometryFamily::None);
+    if (geometry && part.multi) geometry.reset(OGR_G_ForceTo(geometry.release(), part.type, nullptr));
+    gdal::Feature feature(OGR_F_Create(OGR_L_GetLayerDefn(part.layer)));
+    for (std::size_t i = 0; i < record.values.size() && i < part.fields.size(); ++i) {
+      setField(feature.get(), part.fields[i], record.values[i]);
+    }
+    if (geometry) OGR_F_SetGeometryDirectly(feature.get(), geometry.release());
+    if (OGR_L_CreateFeature(part.layer, feature.get()) != OGRERR_NONE) fail("cannot write a feature of " + part.name);
+    ++m_result.written;
+  }
+
+  LayerResult endLayer() override {
+    if (m_format == VectorFormat::GeoPackage && GDALDatasetCommitTransaction(m_dataset.get()) != OGRERR_NONE) {
+      fail("cannot commit layer " + m_def->name);
+    }
+    if (m_result.skipped) {
+      m_warnings.push_back(std::string(m_def->name) + ": FlatGeobuf holds no features without geometry; " +
+                           std::to_string(m_result.skipped) + " left out");
+    }
+    return m_result;
+  }
+
+  void finish(const FinishInfo& info) override {
+    if (m_format == VectorFormat::GeoPackage) {
+      writeSourcesTable(info.sources);
+      writeLayerStyles(info.createdAt);
+      GDALSetMetadataItem(m_dataset.get(), "BORDERLENS_MANIFEST", info.manifest.dump().c_str(), nullptr);
+    }
+    CPLErrorReset();
+    m_dataset.reset();
+    if (CPLGetLastErrorType() >= CE_Failure) fail("cannot complete it");
+    if (m_format == VectorFormat::Shapefile) writeFieldNames();
+    if (m_truncated) {
+      m_warnings.push_back("Shapefile text fields hold at most 254 bytes: " + std::to_string(m_truncated) +
+                           " values were cut at a character boundary");
+    }
+  }
+
+  std::vector<std::string> warnings() const override { return m_warnings; }
+
+ private:
+  struct Part {
+    std::string name;
+    OGRLayerH layer = nullptr;
+    OGRwkbGeometryType type = wkbUnknown;
+    bool multi = false;
+    std::vector<int> fields;  // OGR field index per layer field
+  };
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw core::OutputFailed(m_path + ": " + what + ": " + m_errors.message());
+  }
+
+  bool unionTable() const { return m_format == VectorFormat::GeoJson || m_format == VectorFormat::Csv; }
+  bool shapefile() const { return m_format == VectorFormat::Shapefile; }
+
+  OGRFieldType ogrType(FieldType type) const {
+    switch (type) {
+      case FieldType::Text: return OFTString;
+      case FieldType::Integer: return OFTInteger64;
+      case FieldType::Real: return OFTReal;
+      // GDAL's CSV writer puts dates as YYYY/MM/DD; CSV readers expect ISO dates, so CSV gets text.
+      case FieldType::Date: return m_format == VectorFormat::Csv ? OFTString : OFTDate;
+    }
+    return OFTString;
+  }
+
+  int addField(OGRLayerH layer, const std::string& name, FieldType type) {
+    OGRFieldDefnH field = OGR_Fld_Create(name.c_str(), ogrType(type));
+    if (shapefile() && type == FieldType::Text) OGR_Fld_SetWidth(field, static_cast<int>(kDbfTextBytes));
+    const OGRErr error = OGR_L_CreateField(layer, field, TRUE);
+    OGR_Fld_Destroy(field);
+    if (error != OGRERR_NONE) fail("cannot create field " + name);
+    return OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(layer)) - 1;
+  }
+
+  OGRLayerH createLayer(const std::string& name, OGRwkbGeometryType type, const std::string& title) {
+    gdal::Options options;
+    switch (m_format) {
+      case VectorFormat::GeoPackage:
+        options.set("FID", "fid").set("GEOMETRY_NAME", "geom").set("DESCRIPTION", title).set("IDENTIFIER", name);
+        break;
+      case VectorFormat::GeoJson: options.set("RFC7946", "YES").set("WRITE_NAME", "NO"); break;
+      case VectorFormat::Csv:
+        options.set("GEOMETRY", "AS_WKT").set("WRITE_BOM", "YES").set("LINEFORMAT", "LF");
+        break;
+      case VectorFormat::Shapefile: options.set("ENCODING", "UTF-8").set("RESIZE", "YES"); break;
+      case VectorFormat::FlatGeobuf: options.set("SPATIAL_INDEX", "YES"); break;
+      case VectorFormat::Kml: break;
+    }
+    const gdal::Srs srs = gdal::srsFromEpsg(4326);
+    OGRLayerH layer = GDALDatasetCreateLayer(m_dataset.get(), name.c_str(), type == wkbNone ? nullptr : srs.get(),
+                                             type, options.get());
+    if (!layer) fail("cannot create layer " + name);
+    return layer;
+  }
+
+  void createPart(const std::string& name, GeometryFamily key, OGRwkbGeometryType type, bool multi,
+                  GeometryFamily styleFamily = GeometryFamily::None) {
+    Part part;
+    part.name = name;
+    part.type = type;
+    part.multi = multi;
+    part.layer = createLayer(name, type, m_def->title);
+    for (const auto& field : m_def->fields) {
+      const std::string fieldName = shapefile() ? field.shortName : field.name;
+      part.fields.push_back(addField(part.layer, fieldName, field.type));
+      if (shapefile()) m_fieldNames.push_back({name, field.name, field.shortName, typeName(field.type)});
+    }
+    const GeometryFamily family = key != GeometryFamily::None ? key : styleFamily;
+    if (m_format == VectorFormat::GeoPackage && type != wkbNone && type != wkbUnknown) {
+      m_styled.push_back({name, m_styles.rules(*m_def, family)});
+    }
+    m_parts[key] = std::move(part);
+  }
+
+  Part& partFor(GeometryFamily family) {
+    if (m_parts.size() == 1) return m_parts.begin()->second;
+    const auto it = m_parts.find(family);
+    if (it == m_parts.end()) fail("layer " + m_def->name + " has a geometry its first pass did not see");
+    return it->second;
+  }
+
+  void createUnionLayer(const std::vector<LayerDef>& layers) {
+    m_unionLayer = createLayer("borderlens", wkbUnknown, "borderlens export");
+    addField(m_unionLayer, "layer", FieldType::Text);
+    if (m_format == VectorFormat::Csv) {
+      addField(m_unionLayer, "lon", FieldType::Real);
+      addField(m_unionLayer, "lat", FieldType::Real);
+    }
+    m_unionDefn = OGR_L_GetLayerDefn(m_unionLayer);
+    for (const auto& layer : layers) {
+      for (const auto& field : layer.fields) {
+        if (OGR_FD_GetFieldIndex(m_unionDefn, field.name.c_str()) < 0) addField(m_unionLayer, field.name, field.type);
+      }
+    }
+  }
+
+  void writeUnion(const Record& record, gdal::Geometry geometry) {
+    gdal::Feature feature(OGR_F_Create(m_unionDefn));
+    OGR_F_SetFieldString(feature.get(), 0, m_def->name.c_str());
+    if (m_format == VectorFormat::Csv && geometry) setLonLat(feature.get(), geometry.get());
+    for (std::size_t i = 0; i < record.values.size() && i < m_unionFields.size(); ++i) {
+      setField(feature.get(), m_unionFields[i], record.values[i]);
+    }
+    if (geometry) OGR_F_SetGeometryDirectly(feature.get(), geometry.release());
+    if (OGR_L_CreateFeature(m_unionLayer, feature.get()) != OGRERR_NONE) fail("cannot write a feature");
+    ++m_result.written;
+  }
+
+  // lon/lat: a point's own coordinates, or a point inside an area; lines have none.
+  static void setLonLat(OGRFeatureH feature, OGRGeometryH geometry) {
+    const auto family = wkbFlatten(OGR_G_GetGeometryType(geometry));
+    gdal::Geometry inside;
+    OGRGeometryH point = nullptr;
+    if (family == wkbPoint) {
+      point = geometry;
+    } else if (family == wkbPolygon || family == wkbMultiPolygon) {
+      inside.reset(OGR_G_PointOnSurface(geometry));
+      point = inside.get();
+    }
+    if (!point || OGR_G_IsEmpty(point)) return;
+    OGR_F_SetFieldDouble(feature, 1, OGR_G_GetX(point, 0));
+    OGR_F_SetFieldDouble(feature, 2, OGR_G_GetY(point, 0));
+  }
+
+  void setField(OGRFeatureH feature, int index, const Value& value) {
+    if (index < 0) return;
+    std::visit(Overloaded{
+                   [&](std::monostate) { OGR_F_SetFieldNull(feature, index); },
+                   [&](const std::string& text) {
+                     if (shapefile() && text.size() > kDbfTextBytes) {
+                       ++m_truncated;
+                       OGR_F_SetFieldString(feature, index, utf8Prefix(text, kDbfTextBytes).c_str());
+                     } else {
+                       OGR_F_SetFieldString(feature, index, text.c_str());
+                     }
+                   },
+                   [&](std::int64_t number) { OGR_F_SetFieldInteger64(feature, index, number); },
+                   [&](double number) { OGR_F_SetFieldDouble(feature, index, number); },
+                   [&](Day day) {
+                     if (m_format == VectorFormat::Csv) {
+                       OGR_F_SetFieldString(feature, index, isoDate(day).c_str());
+                       return;
+                     }
+                     const core::Date date = core::Date::fromDays(day.days);
+                     OGR_F_SetFieldDateTime(feature, index, date.year(), static_cast<int>(date.month()),
+                                            static_cast<int>(date.day()), 0, 0, 0, 0);
+                   },
+               },
+               value);
+  }
+
+  // A table of every source the exported records cite, for joins on their source_ids.
+  void writeSourcesTable(const std::vector<core::Source>& sources) {
+    gdal::Options options;
+    options.set("FID", "source_id").set("DESCRIPTION", "Sources cited by the exported records (source_ids)");
+    OGRLayerH layer = GDALDatasetCreateLayer(m_dataset.get(), "sources", nullptr, wkbNone, options.get());
+    if (!layer) fail("cannot create the sources table");
+    const char* names[] = {"publisher", "title", "published", "url", "file", "sha256"};
+    for (const char* name : names) addField(layer, name, FieldType::Text);
+    if (GDALDatasetStartTransaction(m_dataset.get(), FALSE) != OGRERR_NONE) fail("cannot start a transaction");
+    for (const auto& s : sources) {
+      gdal::Feature feature(OGR_F_Create(OGR_L_GetLayerDefn(layer)));
+      OGR_F_SetFID(feature.get(), s.id);
+      const std::string* values[] = {&s.publisher, &s.title, &s.published, &s.url, &s.file, &s.sha256};
+      for (int i = 0; i < 6; ++i) {
+        if (!values[i]->empty()) OGR_F_SetFieldString(feature.get(), i, values[i]->c_str());
+      }
+      if (OGR_L_CreateFeature(layer, feature.get()) != OGRERR_NONE) fail("cannot write the sources table");
+    }
+    if (GDALDatasetCommitTransaction(m_dataset.get()) != OGRERR_NONE) fail("cannot commit the sources table");
+  }
+
+  // QGIS looks for a layer's default style in the layer_styles table (the table QGIS itself
+  // creates when it saves a style into a GeoPackage).
+  void writeLayerStyles(const std::string& createdAt) {
+    gdal::Options options;
+    options.set("FID", "id").set("DESCRIPTION", "QGIS layer styles");
+    OGRLayerH layer = GDALDatasetCreateLayer(m_dataset.get(), "layer_styles", nullptr, wkbNone, options.get());
+    if (!layer) fail("cannot create the layer_styles table");
+    const char* texts[] = {"f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName",
+                           "styleQML",        "styleSLD",       "useAsDefault", "description",       "owner",
+                           "ui",              "update_time"};
+    for (const char* name : texts) {
+      const std::string field(name);
+      OGRFieldDefnH defn = OGR_Fld_Create(name, field == "useAsDefault" ? OFTInteger
+                                                : field == "update_time"  ? OFTDateTime
+                                                                          : OFTString);
+      if (field == "useAsDefault") OGR_Fld_SetSubType(defn, OFSTBoolean);
+      const OGRErr error = OGR_L_CreateField(layer, defn, TRUE);
+      OGR_Fld_Destroy(defn);
+      if (error != OGRERR_NONE) fail("cannot create the layer_styles table");
+    }
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    std::sscanf(createdAt.c_str(), "%d-%d-%dT%d:%d:%d", &year, &month, &day, &hour, &minute, &second);
+    if (GDALDatasetStartTransaction(m_dataset.get(), FALSE) != OGRERR_NONE) fail("cannot start a transaction");
+    for (const auto& [table, rules] : m_styled) {
+      gdal::Feature feature(OGR_F_Create(OGR_L_GetLayerDefn(layer)));
+      OGR_F_SetFieldString(feature.get(), 0, "");
+      OGR_F_SetFieldString(feature.get(), 1, "");
+      OGR_F_SetFieldString(feature.get(), 2, table.c_str());
+      OGR_F_SetFieldString(feature.get(), 3, "geom");
+      OGR_F_SetFieldString(feature.get(), 4, table.c_str());
+      OGR_F_SetFieldString(feature.get(), 5, qmlStyle(rules).c_str());
+      OGR_F_SetFieldString(feature.get(), 6, sldStyle(table, rules).c_str());
+      OGR_F_SetFieldInteger(feature.get(), 7, 1);
+      OGR_F_SetFieldString(feature.get(), 8, "borderlens: the map's colours (assets/style.json)");
+      OGR_F_SetFieldString(feature.get(), 9, "borderlens");
+      OGR_F_SetFieldDateTimeEx(feature.get(), 11, year, month, day, hour, minute, static_cast<float>(second), 100);
+      if (OGR_L_CreateFeature(layer, feature.get()) != OGRERR_NONE) fail("cannot write the layer_styles table");
+    }
+    if (GDALDatasetCommitTransaction(m_dataset.get()) != OGRERR_NONE) fail("cannot commit the layer_styles table");
+  }
+
+  // Shapefile field names are cut to 10 characters; field_names.csv maps them back.
+  void writeFieldNames() {
+    const std::string path = (std::filesystem::path(m_path) / "field_names.csv").string();
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << "file,field,shapefile_field,type\n";
+    for (const auto& row : m_fieldNames) out << row[0] << ".shp," << row[1] << "," << row[2] << "," << row[3] << "\n";
+    out.close();
+    if (!out) throw core::OutputFailed(path + ": cannot write it");
+  }
+
+  VectorFormat m_format;
+  std::string m_path;
+  const StyleSheet& m_styles;
+  gdal::ErrorCapture m_errors;
+  std::optional<gdal::ThreadConfig> m_currentDate;
+  gdal::Dataset m_dataset;
+
+  const LayerDef* m_def = nullptr;
+  std::map<GeometryFamily, Part> m_parts;
+  LayerResult m_result;
+
+  OGRLayerH m_unionLayer = nullptr;
+  OGRFeatureDefnH m_unionDefn = nullptr;
+  std::vector<int> m_unionFields;
+
+  std::vector<std::pair<std::string, std::vector<StyleRule>>> m_styled;
+  std::vector<std::array<std::string, 4>> m_fieldNames;
+  std::uint64_t m_truncated = 0;
+  std::vector<std::string> m_warnings;
+};
+
+} // namespace
+
+std::unique_ptr<VectorWriter> makeOgrWriter(VectorFormat format, const std::string& path,
+                                            const std::vector<LayerDef>& layers, const StyleSheet& styles,
+                                            const std::string& createdAt) {
+  return std::make_unique<OgrWriter>(format, path, layers, styles, createdAt);
+}
+
+} // namespace borderlens::exports

@@ -1,0 +1,256 @@
+#include "ingest/csv.h"
+
+#include "core/errors.h"
+#include "core/utf8.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace borderlens::ingest {
+
+namespace {
+
+constexpr std::size_t kBufferSize = 1 << 20;
+
+bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Parsers look columns up by name for every row, so this must not allocate.
+bool equalsFolded(std::string_view folded, std::string_view name) {
+  if (folded.size() != name.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (lower(name[i]) != folded[i]) return false;
+  }
+  return true;
+}
+
+} // namespace
+
+CsvReader::CsvReader(const std::string& path) : m_buffer(kBufferSize) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw core::InputRejected(path + ": is a directory, not a CSV file");
+  }
+  m_file = std::fopen(path.c_str(), "rb");
+  if (!m_file) throw core::InputRejected(path + ": cannot open (" + std::strerror(errno) + ")");
+  const auto size = std::filesystem::file_size(path, error);
+  m_fileSize = error ? 0 : size;
+}
+
+CsvReader::~CsvReader() {
+  if (m_file) std::fclose(m_file);
+}
+
+bool CsvReader::fill() {
+  m_pos = 0;
+  m_end = std::fread(m_buffer.data(), 1, m_buffer.size(), m_file);
+  return m_end > 0;
+}
+
+int CsvReader::get() {
+  if (m_pos == m_end && !fill()) return EOF;
+  ++m_bytesRead;
+  return static_cast<unsigned char>(m_buffer[m_pos++]);
+}
+
+int CsvReader::peek() {
+  if (m_pos == m_end && !fill()) return EOF;
+  return static_cast<unsigned char>(m_buffer[m_pos]);
+}
+
+bool CsvReader::next(CsvRecord& record) {
+  record.fields.clear();
+  record.error.clear();
+  if (!m_started) {
+    m_started = true;
+    const bool bom = peek() != EOF && m_end - m_pos >= 3 &&
+                     std::memcmp(&m_buffer[m_pos], "\xEF\xBB\xBF", 3) == 0;
+    if (bom) {
+      m_pos += 3;
+      m_bytesRead += 3;
+    }
+  }
+
+  // Only a line end counts as a line; "\r\n" and a lone "\r" are one line end each.
+  auto endOfLine = [this](int c) {
+    if (c == '\r' && peek() == '\n') get();
+    ++m_line;
+  };
+
+  int c = get();
+  while (c == '\n' || c == '\r') {
+    endOfLine(c);
+    c = get();
+  }
+  if (c == EOF) return false;
+  record.line = m_line;
+
+  enum class State { FieldStart, Unquoted, Quoted, AfterQuote };
+  State state = State::FieldStart;
+  std::string field;
+  for (;; c = get()) {
+    if (c == EOF) {
+      if (state == State::Quoted && record.error.empty()) {
+        record.error = "unterminated quoted field";
+      }
+      record.fields.push_back(std::move(field));
+      return true;
+    }
+    const char ch = static_cast<char>(c);
+    switch (state) {
+      case State::FieldStart:
+        if (ch == '"') {
+          state = State::Quoted;
+          break;
+        }
+        state = State::Unquoted;
+        [[fallthrough]];
+      case State::Unquoted:
+      case State::AfterQuote:
+        if (ch == ',') {
+          record.fields.push_back(std::move(field));
+          field.clear();
+          state = State::FieldStart;
+        } else if (ch == '\n' || ch == '\r') {
+          endOfLine(c);
+          record.fields.push_back(std::move(field));
+          return true;
+        } else {
+          if (state == State::AfterQuote && record.error.empty()) {
+            record.error = "text after the closing quote of field " +
+                           std::to_string(record.fields.size() + 1);
+          }
+          field += ch;
+        }
+        break;
+      case State::Quoted:
+        if (ch == '"') {
+          if (peek() == '"') {
+            get();
+            field += '"';
+          } else {
+            state = State::AfterQuote;
+          }
+        } else {
+          if (ch == '\n' || (ch == '\r' && peek() != '\n')) ++m_line;
+          field += ch;
+        }
+        break;
+    }
+  }
+}
+
+CsvHeader::CsvHeader(const std::string& path, std::vector<std::string> names) {
+  for (auto& name : names) {
+    if (core::firstInvalidUtf8(name) != std::string::npos) {
+      throw core::InputRejected(path + ":1: the header is not valid UTF-8");
+    }
+    name = std::string(trim(name));
+    if (name.empty()) throw core::InputRejected(path + ":1: the header has an empty column name");
+    std::string folded = toLower(name);
+    if (std::find(m_folded.begin(), m_folded.end(), folded) != m_folded.end()) {
+      throw core::InputRejected(path + ":1: column '" + name + "' appears twice in the header");
+    }
+    m_folded.push_back(std::move(folded));
+  }
+  m_names = std::move(names);
+}
+
+std::optional<std::size_t> CsvHeader::find(std::string_view name) const {
+  for (std::size_t i = 0; i < m_folded.size(); ++i) {
+    if (equalsFolded(m_folded[i], name)) return i;
+  }
+  return std::nullopt;
+}
+
+std::string_view CsvHeader::value(const CsvRecord& record, std::string_view name) const {
+  const auto index = find(name);
+  if (!index || *index >= record.fields.size()) return {};
+  return record.fields[*index];
+}
+
+std::string CsvHeader::invalidUtf8(const CsvRecord& record) const {
+  for (std::size_t i = 0; i < record.fields.size() && i < m_names.size(); ++i) {
+    if (core::firstInvalidUtf8(record.fields[i]) != std::string::npos) {
+      return "invalid UTF-8 in column '" + m_names[i] + "'";
+    }
+  }
+  return {};
+}
+
+std::vector<std::string> CsvHeader::unknownColumns(const std::vector<std::string>& known) const {
+  std::vector<std::string> unknown;
+  for (std::size_t i = 0; i < m_names.size(); ++i) {
+    const bool isKnown = std::any_of(known.begin(), known.end(), [&](const std::string& k) {
+      return equalsFolded(m_folded[i], k);
+    });
+    if (!isKnown) unknown.push_back(m_names[i]);
+  }
+  return unknown;
+}
+
+CsvHeader readCsvHeader(CsvReader& reader, const std::string& path) {
+  CsvRecord header;
+  if (!reader.next(header)) throw core::InputRejected(path + ": the file is empty");
+  if (!header.error.empty()) throw core::InputRejected(path + ":1: header: " + header.error);
+  return CsvHeader(path, std::move(header.fields));
+}
+
+std::vector<std::string> splitList(std::string_view cell, char separator) {
+  std::vector<std::string> values;
+  std::string value;
+  bool quoted = false;
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    const char ch = cell[i];
+    if (quoted) {
+      if (ch == '"' && i + 1 < cell.size() && cell[i + 1] == '"') {
+        value += '"';
+        ++i;
+      } else if (ch == '"') {
+        quoted = false;
+      } else {
+        value += ch;
+      }
+    } else if (ch == '"' && trim(value).empty()) {
+      value.clear();
+      quoted = true;
+    } else if (ch == separator) {
+      if (!trim(value).empty()) values.emplace_back(trim(value));
+      value.clear();
+    } else {
+      value += ch;
+    }
+  }
+  if (!trim(value).empty()) values.emplace_back(trim(value));
+  return values;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && isBlank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && isBlank(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::string fileName(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
+
+void reportReadProgress(const core::Progress& progress, std::uint64_t done, std::uint64_t total,
+                        const std::string& path) {
+  const double fraction =
+      total == 0 ? 0.0 : std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
+  if (!core::reportProgress(progress, fraction, "reading " + fileName(path))) {
+    throw core::Cancelled();
+  }
+}
+
+std::string toLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
+} // namespace borderlens::ingest

@@ -1,0 +1,201 @@
+#include "ui/app.h"
+
+#include "core/errors.h"
+#include "geo/mercator.h"
+#include "ops/geodata_path.h"
+#include "ops/map_loader.h"
+#include "ops/render_op.h"
+#include "render/offscreen.h"
+#include "ui/panels.h"
+#include "ui/settings.h"
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include "render/gl/gl.h"
+
+#include <filesystem>
+#include <string>
+
+namespace borderlens::ui {
+
+namespace {
+
+std::string g_glfwError;
+
+void onGlfwError(int, const char* description) { g_glfwError = description ? description : "unknown"; }
+
+render::LabelScript scriptFromInt(int value) {
+  return value == 1 ? render::LabelScript::Chinese : value == 2 ? render::LabelScript::Korean : render::LabelScript::Latin;
+}
+
+} // namespace
+
+App::App(const ViewOptions& options) : m_options(options) {
+  m_settingsPath = options.settingsPath.empty() ? Settings::defaultPath() : options.settingsPath;
+  glfwSetErrorCallback(&onGlfwError);
+  if (!glfwInit()) {
+    throw core::OutputFailed("cannot open the map window: " + g_glfwError +
+                             " (without a display, `borderlens render --to map.png` draws the map)");
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_SAMPLES, 4);
+  if (!options.screenshot.empty()) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+  const std::string title = "borderlens - " + (options.database.empty() ? std::string("base map") : options.database);
+  m_window = glfwCreateWindow(options.width, options.height, title.c_str(), nullptr, nullptr);
+  if (!m_window) {
+    glfwTerminate();
+    throw core::OutputFailed("cannot open the map window: " + g_glfwError);
+  }
+  glfwMakeContextCurrent(m_window);
+  glfwSwapInterval(1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // panel layout is not worth a file in the working directory
+  ImGui::StyleColorsLight();
+  ImGui::GetStyle().WindowRounding = 4;
+  ImGui_ImplGlfw_InitForOpenGL(m_window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  const auto assets = ops::findAssetsDir();
+  if (!assets) throw core::InputRejected("no assets/style.json found (set BORDERLENS_ASSETS)");
+  m_model.style = render::Style::load((std::filesystem::path(*assets) / "style.json").string());
+  m_model.database = options.database;
+
+  ops::MapLoadOptions load;
+  load.database = options.database;
+  for (const auto& layer : m_model.style.base) load.baseLayers.push_back(layer.layer);
+  m_model.scene = render::buildScene(ops::loadMapData(load), m_model.style);
+  m_model.renderer = std::make_unique<render::gl::MapRenderer>(m_model.scene, m_model.style);
+  m_model.index = std::make_unique<render::PointIndex>(m_model.scene.points);
+  if (!options.database.empty()) m_model.db = store::openStore(options.database, store::OpenMode::ReadOnly);
+  m_model.rendererName = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  m_model.filter = FilterState::from(options.filter, m_model.scene);
+  prepareTimeline(m_model);
+  loadFonts();
+
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(m_window, &width, &height);
+  const Settings settings = Settings::load(m_settingsPath);
+  if (options.bbox) {
+    m_model.camera = render::Camera::fit(*options.bbox, width, height, 20);
+  } else if (settings.hasView && !options.database.empty() &&
+             settings.database == std::filesystem::absolute(options.database).string() &&
+             options.screenshot.empty()) {
+    m_model.camera.centerX = settings.centerX;
+    m_model.camera.centerY = settings.centerY;
+    m_model.camera.zoom = settings.zoom;
+  } else {
+    m_model.camera = render::Camera::fit(m_model.scene.features.empty() ? ops::kBorderRegion : m_model.scene.extent,
+                                         width, height, 60);
+  }
+  m_model.camera.width = width;
+  m_model.camera.height = height;
+  m_model.script = options.script.value_or(scriptFromInt(options.screenshot.empty() ? settings.script : 0));
+  if (!options.filter.text.empty()) {
+    m_model.searchText = options.filter.text;
+    runSearch(m_model, !options.bbox.has_value());
+  }
+}
+
+App::~App() {
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  m_model.renderer.reset();
+  if (m_window) glfwDestroyWindow(m_window);
+  glfwTerminate();
+}
+
+void App::loadFonts() {
+  ImGuiIO& io = ImGui::GetIO();
+  ImFontGlyphRangesBuilder builder;
+  builder.AddRanges(io.Fonts->GetGlyphRangesDefault());
+  builder.AddRanges(io.Fonts->GetGlyphRangesKorean());
+  builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
+  // Names in the data may use characters outside the common set.
+  for (const auto& row : m_model.scene.features) builder.AddText(row.name.c_str());
+  for (const auto& place : m_model.scene.places) {
+    builder.AddText(place.nameZh.c_str());
+    builder.AddText(place.nameKo.c_str());
+  }
+  builder.AddText("中文한글");
+  static ImVector<ImWchar> ranges;
+  ranges.clear();
+  builder.BuildRanges(&ranges);
+  ImFontConfig config;
+  config.OversampleH = 1;
+  config.OversampleV = 1;
+  if (!io.Fonts->AddFontFromFileTTF(render::kDefaultFont, 16.0f, &config, ranges.Data)) {
+    io.Fonts->AddFontDefault();
+  }
+}
+
+void App::frame(float deltaSeconds, unsigned target) {
+  glfwPollEvents();
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(m_window, &width, &height);
+  m_model.camera.width = std::max(1, width);
+  m_model.camera.height = std::max(1, height);
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  handleMapInput(m_model);
+  drawSidebar(m_model);
+  drawSearchPanel(m_model);
+  drawInspectorPanel(m_model);
+  drawTimelinePanel(m_model, deltaSeconds);
+  drawStatusBar(m_model);
+  drawMapOverlay(m_model);
+  ImGui::Render();
+
+  render::GpuFilter gpu = m_model.filter.toGpu(m_model.scene);
+  gpu.highlightId = m_model.selection ? m_model.selection->pickId : 0;
+  glBindFramebuffer(GL_FRAMEBUFFER, target);
+  m_model.renderer->draw(m_model.camera, gpu, m_model.script);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void App::run() {
+  double last = glfwGetTime();
+  while (!glfwWindowShouldClose(m_window)) {
+    const double now = glfwGetTime();
+    frame(static_cast<float>(now - last));
+    last = now;
+    glfwSwapBuffers(m_window);
+  }
+  saveSettings();
+}
+
+render::Image App::capture(int settleFrames) {
+  for (int i = 0; i < settleFrames; ++i) {
+    frame(0.0f);
+    glfwSwapBuffers(m_window);
+  }
+  render::Framebuffer framebuffer(m_model.camera.width, m_model.camera.height);
+  framebuffer.bind();
+  GLint bound = 0;
+  glGetIntegerv(GL_FRAMEBUFFER_BINDING, &bound);
+  frame(0.0f, static_cast<unsigned>(bound));
+  return {m_model.camera.width, m_model.camera.height, framebuffer.readRgba()};
+}
+
+void App::saveSettings() {
+  Settings settings;
+  settings.database = m_model.database.empty() ? "" : std::filesystem::absolute(m_model.database).string();
+  settings.centerX = m_model.camera.centerX;
+  settings.centerY = m_model.camera.centerY;
+  settings.zoom = m_model.camera.zoom;
+  settings.script = static_cast<int>(m_model.script);
+  settings.save(m_settingsPath);
+}
+
+} // namespace borderlens::ui

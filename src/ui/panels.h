@@ -1,0 +1,33 @@
+#pragma once
+
+#include "ui/view_model.h"
+
+// One function a panel, each in its own file; they draw ImGui widgets and change the ViewModel.
+namespace borderlens::ui {
+
+// The left sidebar holds these three as tabs; they draw their contents only.
+void drawLayersPanel(ViewModel& model);
+void drawRoundsPanel(ViewModel& model);
+void drawFiltersPanel(ViewModel& model);
+// Windows of their own.
+void drawSidebar(ViewModel& model);
+void drawTimelinePanel(ViewModel& model, float deltaSeconds);
+void drawSearchPanel(ViewModel& model);
+void drawInspectorPanel(ViewModel& model);
+void drawStatusBar(ViewModel& model);
+void drawMapOverlay(ViewModel& model);   // scale bar, attribution, hover tooltip
+
+// Pan, zoom, pick and keyboard shortcuts on the map (when ImGui does not want the input).
+void handleMapInput(ViewModel& model);
+
+// The actions behind the round checkboxes and the timeline buttons, callable from tests.
+void setRoundEnabled(ViewModel& model, std::size_t round, bool enabled);
+void setAllRounds(ViewModel& model, bool enabled);
+void stepRound(ViewModel& model, int direction);
+// Runs the search and, when `fly`, flies to and selects the first located result.
+void runSearch(ViewModel& model, bool fly);
+
+// Builds the monthly histograms and the time range from the scene.
+void prepareTimeline(ViewModel& model);
+
+} // namespace borderlens::ui

@@ -1,0 +1,93 @@
+// GUI smoke test, run under Xvfb: opens the map window on the test fixture, applies a round
+// filter through the same actions the Rounds panel's checkboxes call, and checks that the
+// picture changed as the filter says.
+#include "geo/mercator.h"
+#include "store/store.h"
+#include "support/fixture.h"
+#include "ui/app.h"
+#include "ui/panels.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+using namespace borderlens;
+
+namespace {
+
+struct Colour {
+  int r, g, b;
+};
+
+// Pixels within `radius` of the symbol of feature `row` whose colour is close to `colour`.
+int pixelsNear(const render::Image& image, const ui::ViewModel& model, const store::FeatureRow& row,
+               Colour colour, int radius = 9) {
+  const auto m = geo::lonLatToMercator(*row.lon, *row.lat);
+  const geo::Vec2 s = model.camera.worldToScreen({m.x, m.y});
+  int count = 0;
+  for (int y = static_cast<int>(s.y) - radius; y <= static_cast<int>(s.y) + radius; ++y) {
+    for (int x = static_cast<int>(s.x) - radius; x <= static_cast<int>(s.x) + radius; ++x) {
+      if (x < 0 || y < 0 || x >= image.width || y >= image.height) continue;
+      const auto* p = &image.rgba[(static_cast<std::size_t>(y) * static_cast<std::size_t>(image.width) + static_cast<std::size_t>(x)) * 4];
+      if (std::abs(p[0] - colour.r) < 40 && std::abs(p[1] - colour.g) < 40 && std::abs(p[2] - colour.b) < 40) ++count;
+    }
+  }
+  return count;
+}
+
+const store::FeatureRow& featureNamed(const ui::ViewModel& model, const std::string& name) {
+  const auto it = std::find_if(model.scene.features.begin(), model.scene.features.end(),
+                               [&](const store::FeatureRow& row) { return row.name == name; });
+  REQUIRE(it != model.scene.features.end());
+  return *it;
+}
+
+} // namespace
+
+TEST_CASE("a round filter set through the panels hides what it should") {
+  test::TempDir dir;
+  const std::string db = dir.file("fixture.db");
+  {
+    auto store = store::openStore(db, store::OpenMode::Create);
+    test::fillFixture(*store);
+  }
+  ui::ViewOptions options;
+  options.database = db;
+  options.screenshot = dir.file("unused.png");  // a hidden window, as for --screenshot
+  options.settingsPath = dir.file("view.json");
+  options.width = 1200;
+  options.height = 800;
+  options.bbox = geo::BBox{123.8, 39.75, 124.9, 40.3};
+  ui::App app(options);
+  ui::ViewModel& model = app.model();
+
+  const render::Image before = app.capture();
+  model.recount();
+  CHECK(model.shown == 7);
+  const Colour ofacRed{0xc0, 0x39, 0x2b};
+  const Colour unBlue{0x1f, 0x6f, 0xb4};
+  const auto& trading = featureNamed(model, "Dandong Fixture Trading Co");
+  const auto& pak = featureNamed(model, "PAK Fixture");
+  CHECK(pixelsNear(before, model, trading, ofacRed) > 10);
+  // Pak is listed by OFAC and the UN; the map colours an entity by its first authority in
+  // UN, OFAC, EU, UK order.
+  CHECK(pixelsNear(before, model, pak, unBlue) > 10);
+
+  const auto& rounds = model.scene.roundIds;
+  const auto un = std::find(rounds.begin(), rounds.end(), "UN-2017-12-22");
+  REQUIRE(un != rounds.end());
+  ui::setAllRounds(model, false);
+  ui::setRoundEnabled(model, static_cast<std::size_t>(un - rounds.begin()), true);
+
+  const render::Image after = app.capture();
+  model.recount();
+  CHECK(model.shown == 2);  // Pak, and the office closure he is linked to
+  CHECK(pixelsNear(after, model, trading, ofacRed) == 0);
+  CHECK(pixelsNear(after, model, pak, unBlue) > 10);
+  CHECK(before.rgba != after.rgba);
+
+  ui::setAllRounds(model, true);
+  model.recount();
+  CHECK(model.shown == 7);
+}
