@@ -13,3 +13,5 @@ find_package(Threads REQUIRED)
 find_package(Boost 1.74 REQUIRED)
 # Boost 1.74's headers announce their own deprecations; nothing here uses the deprecated parts.
 add_compile_definitions(BOOST_ALLOW_DEPRECATED_HEADERS)
+set(OpenGL_GL_PREFERENCE GLVND)
+find_package(OpenGL REQUIRED COMPONENTS OpenGL EGL)

@@ -1,5 +1,4 @@
 #version 330 core
-in vec2 v_local;
 in vec4 v_color;
 in float v_size;
 flat in uint v_shape;
@@ -29,9 +28,11 @@ float shape_distance(vec2 p, uint shape) {
 }
 
 void main() {
+  // The sprite's own coordinates, -1..1 with y up.
+  vec2 local = vec2(gl_PointCoord.x * 2.0 - 1.0, 1.0 - gl_PointCoord.y * 2.0);
   // Pixels per half-size unit, for edges one pixel wide at any symbol size.
   float px = 0.5 * v_size;
-  float d = shape_distance(v_local, v_shape & SHAPE_MASK) * px;
+  float d = shape_distance(local, v_shape & SHAPE_MASK) * px;
   vec4 outline = v_highlight == 1 ? vec4(1.0, 0.85, 0.1, 1.0) : vec4(0.12, 0.12, 0.14, 0.9);
   float outline_width = v_highlight == 1 ? 2.5 : 1.0;
   float inside = clamp(0.5 - d, 0.0, 1.0);

@@ -18,6 +18,8 @@ std::vector<Command>& registry() {
       {"query", "list entities and incidents matching filters", &runQueryCommand, &queryHelp},
       {"rounds", "list designation rounds with their counts", &runRoundsCommand, &roundsHelp},
       {"render", "draw the map to a PNG without a display", &runRenderCommand, &renderHelp},
+      {"export", "write map layers (GeoPackage, GeoJSON, KML, CSV, ...)", &runExportCommand, &exportHelp},
+      {"tiles", "write vector tiles (MBTiles)", &runTilesCommand, &tilesHelp},
   };
   return list;
 }

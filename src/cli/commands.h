@@ -25,6 +25,8 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
 std::string mainHelp();
 
+int runExportCommand(const std::vector<std::string>& args, std::ostream& out);
+std::string exportHelp();
 int runImportCommand(const std::vector<std::string>& args, std::ostream& out);
 std::string importHelp();
 int runInitCommand(const std::vector<std::string>& args, std::ostream& out);
@@ -37,5 +39,7 @@ int runRenderCommand(const std::vector<std::string>& args, std::ostream& out);
 std::string renderHelp();
 int runRoundsCommand(const std::vector<std::string>& args, std::ostream& out);
 std::string roundsHelp();
+int runTilesCommand(const std::vector<std::string>& args, std::ostream& out);
+std::string tilesHelp();
 
 } // namespace borderlens::cli

@@ -10,7 +10,8 @@
 namespace borderlens::cli {
 
 struct ProgressBar::State {
-  int lastPermille = -1;
+  long lastPercent = -1;
+  std::string lastMessage;
   bool drawn = false;
 };
 
@@ -28,14 +29,17 @@ ProgressBar::~ProgressBar() {
 core::Progress ProgressBar::callback() {
   if (!m_state) return {};
   return [state = m_state](double fraction, std::string_view message) {
-    constexpr int kWidth = 30;
-    const int permille = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 1000));
-    if (permille == state->lastPermille) return true;
-    state->lastPermille = permille;
-    const int filled = permille * kWidth / 1000;
-    std::string bar = "\r[" + std::string(static_cast<std::size_t>(filled), '#') +
-                      std::string(static_cast<std::size_t>(kWidth - filled), ' ') + "] " +
-                      std::to_string(permille / 10) + "% " + std::string(message.substr(0, 50));
+    constexpr long kWidth = 30;
+    // Redrawn only when the percentage or the message changes: a terminal is slow to scroll.
+    const long percent = std::lround(std::clamp(fraction, 0.0, 1.0) * 100);
+    const std::string text(message.substr(0, 50));
+    if (percent == state->lastPercent && text == state->lastMessage) return true;
+    state->lastPercent = percent;
+    state->lastMessage = text;
+    const long filled = percent * kWidth / 100;
+    const std::string bar = "\r[" + std::string(static_cast<std::size_t>(filled), '#') +
+                            std::string(static_cast<std::size_t>(kWidth - filled), ' ') + "] " +
+                            std::to_string(percent) + "% " + text;
     std::fputs(bar.c_str(), stderr);
     std::fputs("\033[K", stderr);
     std::fflush(stderr);

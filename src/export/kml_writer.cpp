@@ -7,19 +7,12 @@
 
 #include <cpl_conv.h>
 
-#include <charconv>
+#include <cctype>
 #include <fstream>
 
 namespace borderlens::exports {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // XML text: escaped, and without the control characters XML 1.0 cannot carry.
 std::string xmlText(const std::string& text) {
@@ -37,21 +30,6 @@ std::string xmlText(const std::string& text) {
     }
   }
   return out;
-}
-
-std::string valueText(const Value& value) {
-  return std::visit(Overloaded{
-                        [](std::monostate) { return std::string(); },
-                        [](const std::string& text) { return text; },
-                        [](std::int64_t number) { return std::to_string(number); },
-                        [](double number) {
-                          char buffer[32];
-                          const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
-                          return std::string(buffer, result.ptr);
-                        },
-                        [](Day day) { return isoDate(day); },
-                    },
-                    value);
 }
 
 const char* kmlType(FieldType type) {

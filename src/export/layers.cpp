@@ -65,6 +65,21 @@ GeometryFamily familyOfWkt(const std::string& wkt) {
 
 std::string isoDate(Day day) { return core::Date::fromDays(day.days).toString(); }
 
+std::string valueText(const Value& value) {
+  return std::visit(Overloaded{
+                        [](std::monostate) { return std::string(); },
+                        [](const std::string& text) { return text; },
+                        [](std::int64_t number) { return std::to_string(number); },
+                        [](double number) {
+                          char buffer[32];
+                          const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
+                          return std::string(buffer, result.ptr);
+                        },
+                        [](Day day) { return isoDate(day); },
+                    },
+                    value);
+}
+
 int LayerDef::fieldIndex(const std::string& field) const {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].name == field) return static_cast<int>(i);

@@ -46,6 +46,17 @@ std::string isoDate(Day day);
 
 using Value = std::variant<std::monostate, std::string, std::int64_t, double, Day>;
 
+// A Value as text: empty for null, numbers in their shortest exact form, days as ISO dates.
+std::string valueText(const Value& value);
+
+// Visits a Value with one lambda per alternative.
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
 struct Record {
   std::vector<Value> values;  // one per field of the layer, in field order; monostate = null
   std::string wkt;            // EPSG:4326, lon/lat; empty: no geometry

@@ -1,5 +1,4 @@
 #include "core/errors.h"
-#include "core/utf8.h"
 #include "export/gdal_support.h"
 #include "export/manifest.h"
 #include "export/writers.h"
@@ -18,13 +17,6 @@ namespace {
 
 // dBASE text fields hold at most 254 bytes.
 constexpr std::size_t kDbfTextBytes = 254;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 const char* driverName(VectorFormat format) {
   switch (format) {
@@ -70,7 +62,7 @@ class OgrWriter : public VectorWriter {
  public:
   OgrWriter(VectorFormat format, const std::string& path, const std::vector<LayerDef>& layers,
             const StyleSheet& styles, const std::string& createdAt)
-      : m_format(format), m_path(path), m_styles(styles) {
+      : m_format(format), m_path(path), m_styles(styles), m_createdAt(createdAt) {
     gdal::ensureRegistered();
     // GeoPackage stamps gpkg_contents.last_change with the time unless told otherwise.
     if (m_format == VectorFormat::GeoPackage) m_currentDate.emplace("OGR_CURRENT_DATE", gdalTimestamp(createdAt));
@@ -113,9 +105,7 @@ class OgrWriter : public VectorWriter {
 
   void write(const Record& record) override {
     gdal::Geometry geometry = record.wkb.empty() ? gdal::geometryFromWkt(record.wkt) : gdal::geometryFromWkb(record.wkb);
-    if (!geometry && (!record.wkt.empty() || !record.wkb.empty())) {
-      m_warnings.push_back(m_def->name + ": a geometry GDAL cannot read was written as none");
-    }
+    if (!geometry && (!record.wkt.empty() || !record.wkb.empty())) ++m_unreadable;
     if (!geometry && m_format == VectorFormat::FlatGeobuf) {
       // GDAL's FlatGeobuf writer drops features without geometry; count them instead.
       ++m_result.skipped;
@@ -151,12 +141,17 @@ class OgrWriter : public VectorWriter {
     if (m_format == VectorFormat::GeoPackage) {
       writeSourcesTable(info.sources);
       writeLayerStyles(info.createdAt);
-      GDALSetMetadataItem(m_dataset.get(), "BORDERLENS_MANIFEST", info.manifest.dump().c_str(), nullptr);
+      // Its own metadata domain keeps the manifest (long with many sources) out of every
+      // `ogrinfo` listing; `ogrinfo -mdd BORDERLENS` shows it.
+      GDALSetMetadataItem(m_dataset.get(), "MANIFEST", info.manifest.dump().c_str(), "BORDERLENS");
     }
     CPLErrorReset();
     m_dataset.reset();
     if (CPLGetLastErrorType() >= CE_Failure) fail("cannot complete it");
     if (m_format == VectorFormat::Shapefile) writeFieldNames();
+    if (m_unreadable) {
+      m_warnings.push_back(std::to_string(m_unreadable) + " geometries GDAL could not read were written as none");
+    }
     if (m_truncated) {
       m_warnings.push_back("Shapefile text fields hold at most 254 bytes: " + std::to_string(m_truncated) +
                            " values were cut at a character boundary");
@@ -209,9 +204,12 @@ class OgrWriter : public VectorWriter {
         break;
       case VectorFormat::GeoJson: options.set("RFC7946", "YES").set("WRITE_NAME", "NO"); break;
       case VectorFormat::Csv:
-        options.set("GEOMETRY", "AS_WKT").set("WRITE_BOM", "YES").set("LINEFORMAT", "LF");
+        options.set("GEOMETRY", "AS_WKT").set("WRITE_BOM", "YES").set("LINEFORMAT", "LF").set("STRING_QUOTING", "IF_NEEDED");
         break;
-      case VectorFormat::Shapefile: options.set("ENCODING", "UTF-8").set("RESIZE", "YES"); break;
+      case VectorFormat::Shapefile:
+        // The dBASE header holds a last-update date; the export's creation date keeps it stable.
+        options.set("ENCODING", "UTF-8").set("RESIZE", "YES").set("DBF_DATE_LAST_UPDATE", m_createdAt.substr(0, 10));
+        break;
       case VectorFormat::FlatGeobuf: options.set("SPATIAL_INDEX", "YES"); break;
       case VectorFormat::Kml: break;
     }
@@ -393,6 +391,7 @@ class OgrWriter : public VectorWriter {
   VectorFormat m_format;
   std::string m_path;
   const StyleSheet& m_styles;
+  std::string m_createdAt;
   gdal::ErrorCapture m_errors;
   std::optional<gdal::ThreadConfig> m_currentDate;
   gdal::Dataset m_dataset;
@@ -408,6 +407,7 @@ class OgrWriter : public VectorWriter {
   std::vector<std::pair<std::string, std::vector<StyleRule>>> m_styled;
   std::vector<std::array<std::string, 4>> m_fieldNames;
   std::uint64_t m_truncated = 0;
+  std::uint64_t m_unreadable = 0;
   std::vector<std::string> m_warnings;
 };
 

@@ -140,7 +140,8 @@ std::vector<StyleRule> StyleSheet::rules(const LayerDef& layer, GeometryFamily f
   // ring), the way the map draws them.
   const auto addPrecisionRules = [&](const std::string& label, const std::string& field, const std::string& value,
                                      bool otherwise, const Symbol& symbol) {
-    if (family != GeometryFamily::Point) {
+    // An ELSE rule takes no further condition in QGIS or SLD: it stays a filled marker.
+    if (family != GeometryFamily::Point || otherwise) {
       out.push_back({label, field, value, StyleRule::Location::Any, otherwise, symbol});
       return;
     }

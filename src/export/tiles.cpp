@@ -36,13 +36,6 @@ int parseZoom(const std::string& text, const std::string& whole) {
   return zoom;
 }
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 } // namespace
 
 const std::vector<LayerKind>& tileLayerKinds() {
@@ -117,6 +110,12 @@ TilesReport writeTiles(store::Store& store, const TilesOptions& options, const c
     const LayerDef& def = layers[i].def;
     gdal::Options layerOptions;
     layerOptions.set("DESCRIPTION", def.title);
+    if (def.name.rfind("base_", 0) == 0) {
+      // The base lines are good to about a kilometre (geodata/SOURCES.md): deeper levels would add
+      // nothing but time, and web maps overzoom the last level.
+      layerOptions.set("MINZOOM", std::to_string(options.minZoom))
+          .set("MAXZOOM", std::to_string(std::max(options.minZoom, std::min(options.maxZoom, kBaseMaxZoom))));
+    }
     OGRLayerH layer = GDALDatasetCreateLayer(dataset.get(), def.name.c_str(), lonLat.get(), wkbUnknown, layerOptions.get());
     if (!layer) fail("cannot create layer " + def.name);
     std::vector<int> fieldIndex;

@@ -20,6 +20,8 @@ const std::vector<LayerKind>& defaultTileLayers();
 
 // The largest zoom level GDAL's MVT writer takes.
 inline constexpr int kMaxTileZoom = 22;
+// The base layers are tiled up to this level (or the first level asked for, if deeper).
+inline constexpr int kBaseMaxZoom = 10;
 
 // Parses "MIN-MAX" or a single level "Z"; throws core::UsageError.
 void parseZoomRange(const std::string& text, int& minZoom, int& maxZoom);

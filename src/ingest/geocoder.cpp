@@ -450,7 +450,9 @@ std::optional<GeocodeResult> Geocoder::geocode(const AddressRecord& address) con
   std::string iso = countryCode(address.country);
   std::vector<Component> components;
   const auto add = [&](const std::string& text, Field field) {
-    for (const auto& part : splitText(text, ',')) {
+    std::string parts = text;
+    std::replace(parts.begin(), parts.end(), ';', ',');
+    for (const auto& part : splitText(parts, ',')) {
       const std::string clean = cleanText(part);
       const std::string key = placeKey(clean);
       if (!key.empty()) components.push_back({clean, key, field});
@@ -465,7 +467,9 @@ std::optional<GeocodeResult> Geocoder::geocode(const AddressRecord& address) con
   }
   if (address.city.empty() && address.province.empty() && address.street.empty() &&
       address.country.empty()) {
-    std::vector<std::string> parts = splitText(address.text, ',');
+    std::string text = address.text;
+    std::replace(text.begin(), text.end(), ';', ',');
+    std::vector<std::string> parts = splitText(text, ',');
     std::reverse(parts.begin(), parts.end());
     for (const auto& part : parts) add(part, Field::City);
   }

@@ -312,7 +312,7 @@ ParseResult parseOfacCsv(const OfacCsvFiles& files, const core::Progress& progre
         continue;
       }
       EntityRecord& e = result.entities[it->second];
-      if (columns == 6) withRows.insert(e.key);
+      if (path == files.add) withRows.insert(e.key);
       apply(e, companionRecord);
       const bool cited =
           std::any_of(e.sources.begin(), e.sources.end(),

@@ -301,7 +301,7 @@ class UnHandler final : public XmlHandler {
       }
       e.names.push_back(makeName(clean, false, quality));
     };
-    for (const auto& part : splitText(r.originalScript, ',')) addName(part, "original script");
+    for (const auto& part : splitText(r.originalScript, ',')) addName(part, "");
     for (const auto& alias : r.aliases) addName(alias.name, alias.quality);
 
     e.identifiers.push_back({core::scheme::kUnReference, r.reference});

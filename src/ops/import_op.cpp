@@ -108,6 +108,9 @@ std::vector<Job> planJobs(const ImportOptions& options) {
     job.format = options.format == "auto" ? detected : options.format;
     jobs.push_back(std::move(job));
   }
+  // Lists first, incidents last, so that incidents can link to entities imported in the same run.
+  std::stable_partition(jobs.begin(), jobs.end(),
+                        [](const Job& job) { return job.format != "incidents"; });
   for (auto& job : jobs) {
     if (job.format == "ofac-csv") job.ofac = ingest::ofacCsvCompanions(job.path);
   }
@@ -742,6 +745,11 @@ ImportReport runImport(const ImportOptions& options, const core::Progress& progr
   auto db = store::openStore(options.database, store::OpenMode::ReadWrite);
 
   std::vector<Job> jobs = planJobs(options);
+  if (!options.fieldMap.empty() && std::none_of(jobs.begin(), jobs.end(), [](const Job& job) {
+        return job.format == "incidents";
+      })) {
+    report.warnings.push_back("--map applies to incidents files only, and none was given");
+  }
   std::uint64_t totalBytes = 1;
   for (const auto& job : jobs) {
     for (const auto& path : job.paths) totalBytes += ingest::fileSize(path);

@@ -16,7 +16,7 @@
 // names a backend's types, so callers cannot depend on one.
 namespace borderlens::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 enum class FeatureType { Entity, Incident };
 const char* nameOf(FeatureType type);
@@ -36,6 +36,7 @@ struct FeatureRow {
   std::string place;              // incident place text; entity: the location's address text
   std::string authorities;        // comma-separated, sorted (entities; incidents via their links)
   std::string rounds;             // comma-separated round ids, sorted
+  std::string programs;           // comma-separated sanctions programs, sorted
   std::optional<double> confidence;  // incidents only
   // Days since 1970-01-01 covered by the feature: an incident's span; for an entity, from its
   // earliest listing to its last delisting (open while any designation is in force). Unset ends

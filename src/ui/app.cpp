@@ -69,17 +69,16 @@ App::App(const ViewOptions& options) : m_options(options) {
   m_model.style = render::Style::load((std::filesystem::path(*assets) / "style.json").string());
   m_model.database = options.database;
 
-  ops::MapLoadOptions load;
-  load.database = options.database;
-  for (const auto& layer : m_model.style.base) load.baseLayers.push_back(layer.layer);
-  m_model.scene = render::buildScene(ops::loadMapData(load), m_model.style);
-  m_model.renderer = std::make_unique<render::gl::MapRenderer>(m_model.scene, m_model.style);
-  m_model.index = std::make_unique<render::PointIndex>(m_model.scene.points);
-  if (!options.database.empty()) m_model.db = store::openStore(options.database, store::OpenMode::ReadOnly);
+  loadData();
   m_model.rendererName = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
   m_model.filter = FilterState::from(options.filter, m_model.scene);
   prepareTimeline(m_model);
   loadFonts();
+  glfwSetWindowUserPointer(m_window, this);
+  glfwSetDropCallback(m_window, [](GLFWwindow* window, int count, const char** paths) {
+    auto* app = static_cast<App*>(glfwGetWindowUserPointer(window));
+    startImport(app->m_model, std::vector<std::string>(paths, paths + count));
+  });
 
   int width = 0, height = 0;
   glfwGetFramebufferSize(m_window, &width, &height);
@@ -112,6 +111,22 @@ App::~App() {
   m_model.renderer.reset();
   if (m_window) glfwDestroyWindow(m_window);
   glfwTerminate();
+}
+
+void App::loadData() {
+  ops::MapLoadOptions load;
+  load.database = m_model.database;
+  for (const auto& layer : m_model.style.base) load.baseLayers.push_back(layer.layer);
+  m_model.select(std::nullopt);
+  m_model.index.reset();
+  m_model.renderer.reset();
+  m_model.scene = render::buildScene(ops::loadMapData(load), m_model.style);
+  m_model.renderer = std::make_unique<render::gl::MapRenderer>(m_model.scene, m_model.style);
+  m_model.renderer->setFeaturesVisible(m_model.showEntities, m_model.showIncidents);
+  m_model.index = std::make_unique<render::PointIndex>(m_model.scene.points);
+  m_model.db.reset();
+  if (!m_model.database.empty()) m_model.db = store::openStore(m_model.database, store::OpenMode::ReadOnly);
+  m_model.countsDirty = true;
 }
 
 void App::loadFonts() {
@@ -155,7 +170,20 @@ void App::frame(float deltaSeconds, unsigned target) {
   drawTimelinePanel(m_model, deltaSeconds);
   drawStatusBar(m_model);
   drawMapOverlay(m_model);
+  drawExportDialog(m_model);
+  drawJobWindow(m_model);
   ImGui::Render();
+  if (m_model.reloadAfterJob && !m_model.job.running()) {
+    m_model.reloadAfterJob = false;
+    const FilterState filter = m_model.filter;
+    loadData();
+    // Rounds and programs may have changed; the other filters carry over.
+    m_model.filter = FilterState::from({}, m_model.scene);
+    m_model.filter.windowActive = filter.windowActive;
+    m_model.filter.fromDay = filter.fromDay;
+    m_model.filter.toDay = filter.toDay;
+    prepareTimeline(m_model);
+  }
 
   render::GpuFilter gpu = m_model.filter.toGpu(m_model.scene);
   gpu.highlightId = m_model.selection ? m_model.selection->pickId : 0;

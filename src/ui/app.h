@@ -32,6 +32,8 @@ class App {
 
  private:
   void loadFonts();
+  // Reads the database and base map again (after an import), keeping the view.
+  void loadData();
   void saveSettings();
 
   ViewOptions m_options;

@@ -34,6 +34,18 @@ void drawFiltersPanel(ViewModel& model) {
   changed = ImGui::Checkbox("other", &f.authorities[render::kAuthorityOtherBit]) || changed;
   ImGui::SameLine();
   changed = ImGui::Checkbox("none", &f.authorities[render::kAuthorityNoneBit]) || changed;
+  if (!model.scene.programs.empty()) {
+    ImGui::Separator();
+    ImGui::TextUnformatted("Programs");
+    for (std::size_t i = 0; i < model.scene.programs.size(); ++i) {
+      bool on = f.programOn[i] != 0;
+      if (ImGui::Checkbox(model.scene.programs[i].c_str(), &on)) {
+        f.programOn[i] = on ? 1 : 0;
+        changed = true;
+      }
+      if (i % 2 == 0 && i + 1 < model.scene.programs.size()) ImGui::SameLine(140);
+    }
+  }
   ImGui::Separator();
   ImGui::SetNextItemWidth(150);
   changed = ImGui::SliderFloat("min confidence", &f.minConfidence, 0.0f, 1.0f, "%.2f") || changed;

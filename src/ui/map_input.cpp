@@ -19,7 +19,8 @@ std::optional<std::size_t> pickAt(const ViewModel& model, const ImVec2& mouse) {
   if (!model.showEntities) gpu.kindMask &= ~0xfu;
   if (!model.showIncidents) gpu.kindMask &= 0xfu;
   return model.index->nearest(world.x - model.scene.originX, world.y - model.scene.originY,
-                              10 * model.camera.metresPerPixel(), gpu, model.camera.metresPerPixel());
+                              10 * model.camera.metresPerPixel(), gpu,
+                              model.camera.metresPerPixel() * render::symbolScale(model.camera.zoom));
 }
 
 } // namespace

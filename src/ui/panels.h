@@ -17,6 +17,12 @@ void drawInspectorPanel(ViewModel& model);
 void drawStatusBar(ViewModel& model);
 void drawMapOverlay(ViewModel& model);   // scale bar, attribution, hover tooltip
 
+// The progress window of a running import or export, with Cancel; and the export dialog.
+void drawJobWindow(ViewModel& model);
+void drawExportDialog(ViewModel& model);
+// Imports dropped files into the open database in the background; the map reloads after.
+void startImport(ViewModel& model, const std::vector<std::string>& files);
+
 // Pan, zoom, pick and keyboard shortcuts on the map (when ImGui does not want the input).
 void handleMapInput(ViewModel& model);
 

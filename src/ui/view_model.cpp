@@ -14,6 +14,7 @@ FilterState FilterState::from(const store::FilterSpec& spec, const render::Scene
   FilterState state;
   state.roundOn.assign(scene.roundIds.size(), 1);
   state.incidentKinds.assign(core::incidentKinds().size(), 1);
+  state.programOn.assign(scene.programs.size(), 1);
   const render::GpuFilter gpu = render::gpuFilterFrom(spec, scene);
   if (gpu.windowActive) {
     state.windowActive = true;
@@ -25,6 +26,9 @@ FilterState FilterState::from(const store::FilterSpec& spec, const render::Scene
       state.roundOn[i] = (gpu.roundMask[i / 32] >> (i % 32)) & 1u ? 1 : 0;
     }
     state.noRoundOn = false;
+  }
+  if (gpu.programsActive) {
+    for (std::size_t i = 0; i < state.programOn.size(); ++i) state.programOn[i] = (gpu.programMask >> i) & 1u ? 1 : 0;
   }
   for (std::size_t i = 0; i < 4; ++i) state.entityKinds[i] = (gpu.kindMask >> i) & 1u;
   for (std::size_t i = 0; i < state.incidentKinds.size(); ++i) {
@@ -54,6 +58,10 @@ render::GpuFilter FilterState::toGpu(const render::SceneGeometry& scene) const {
     }
     if (noRoundOn) gpu.roundMask[render::kNoRoundBit / 32] |= 1u << (render::kNoRoundBit % 32);
   }
+  if (!std::all_of(programOn.begin(), programOn.end(), [](char on) { return on != 0; })) {
+    gpu.programsActive = true;
+    for (std::size_t i = 0; i < programOn.size(); ++i) gpu.programMask |= programOn[i] ? 1u << i : 0u;
+  }
   gpu.kindMask = 0;
   for (std::size_t i = 0; i < 4; ++i) gpu.kindMask |= entityKinds[i] ? 1u << i : 0u;
   for (std::size_t i = 0; i < incidentKinds.size(); ++i) gpu.kindMask |= incidentKinds[i] ? 1u << (i + 4) : 0u;
@@ -62,6 +70,47 @@ render::GpuFilter FilterState::toGpu(const render::SceneGeometry& scene) const {
   gpu.minConfidence = minConfidence;
   if (borderActive) gpu.maxBorderKm = borderKm;
   return gpu;
+}
+
+store::FilterSpec FilterState::toSpec(const render::SceneGeometry& scene) const {
+  store::FilterSpec spec;
+  if (windowActive) spec.window = {fromDay, toDay};
+  const bool allRounds = noRoundOn && std::all_of(roundOn.begin(), roundOn.end(), [](char on) { return on != 0; });
+  if (!allRounds) {
+    for (std::size_t i = 0; i < roundOn.size(); ++i) {
+      if (roundOn[i]) spec.rounds.push_back(scene.roundIds[i]);
+    }
+    // The store has no "in no round" filter: with every round off, nothing in a round is
+    // wanted, which a round id that exists nowhere expresses.
+    if (spec.rounds.empty()) spec.rounds.push_back("(none)");
+  }
+  if (!std::all_of(programOn.begin(), programOn.end(), [](char on) { return on != 0; })) {
+    for (std::size_t i = 0; i < programOn.size(); ++i) {
+      if (programOn[i]) spec.programs.push_back(scene.programs[i]);
+    }
+    if (spec.programs.empty()) spec.programs.push_back("(none)");
+  }
+  const bool allKinds = std::all_of(entityKinds.begin(), entityKinds.end(), [](bool on) { return on; }) &&
+                        std::all_of(incidentKinds.begin(), incidentKinds.end(), [](char on) { return on != 0; });
+  if (!allKinds) {
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (entityKinds[i]) spec.entityKinds.push_back(core::allEntityKinds()[i]);
+    }
+    for (std::size_t i = 0; i < incidentKinds.size(); ++i) {
+      if (incidentKinds[i]) spec.incidentKinds.push_back(core::incidentKinds()[i]);
+    }
+  }
+  const auto& known = render::knownAuthorities();
+  const bool allAuthorities = std::all_of(authorities.begin(), authorities.end(), [](bool on) { return on; });
+  if (!allAuthorities) {
+    for (std::size_t i = 0; i < known.size(); ++i) {
+      if (authorities[i]) spec.authorities.push_back(known[i]);
+    }
+    if (spec.authorities.empty()) spec.authorities.push_back("(none)");
+  }
+  if (minConfidence > 0) spec.minConfidence = minConfidence;
+  if (borderActive) spec.borderKm = borderKm;
+  return spec;
 }
 
 void ViewModel::select(const std::optional<Selection>& next) {

@@ -6,6 +6,7 @@
 #include "render/scene/point_index.h"
 #include "render/scene/style.h"
 #include "store/store.h"
+#include "ui/background_job.h"
 
 #include <array>
 #include <cstdint>
@@ -24,6 +25,7 @@ struct FilterState {
   std::int32_t toDay = 0;
   std::vector<char> roundOn;  // per scene round
   bool noRoundOn = true;      // features in no round
+  std::vector<char> programOn; // per scene program
   std::array<bool, 4> entityKinds{true, true, true, true};
   std::vector<char> incidentKinds;          // per core::incidentKinds()
   std::array<bool, 8> authorities{true, true, true, true, true, true, true, true};
@@ -33,6 +35,8 @@ struct FilterState {
 
   static FilterState from(const store::FilterSpec& spec, const render::SceneGeometry& scene);
   render::GpuFilter toGpu(const render::SceneGeometry& scene) const;
+  // The same selection as a store filter, for exports of what the analyst sees.
+  store::FilterSpec toSpec(const render::SceneGeometry& scene) const;
 };
 
 struct Selection {
@@ -83,6 +87,11 @@ struct ViewModel {
   std::optional<geo::Vec2> cursorLonLat;
   std::string rendererName;
   std::string message;   // one line for the status bar (errors, import results)
+
+  // Imports dropped on the window and exports run here, off the drawing thread.
+  BackgroundJob job;
+  bool reloadAfterJob = false;
+  bool exportDialogOpen = false;
 
   // Selects a record (or clears with nullopt), loads its details and draws its links.
   void select(const std::optional<Selection>& next);

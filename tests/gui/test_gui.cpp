@@ -10,6 +10,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <thread>
 #include <cstdlib>
 
 using namespace borderlens;
@@ -90,4 +93,35 @@ TEST_CASE("a round filter set through the panels hides what it should") {
   ui::setAllRounds(model, true);
   model.recount();
   CHECK(model.shown == 7);
+}
+
+TEST_CASE("a file dropped on the window is imported in the background and shown") {
+  test::TempDir dir;
+  const std::string db = dir.file("fixture.db");
+  {
+    auto store = store::openStore(db, store::OpenMode::Create);
+    test::fillFixture(*store);
+  }
+  const std::string csv = dir.file("dropped incidents.csv");
+  {
+    std::ofstream out(csv);
+    out << "id,kind,title,start,lon,lat,geo_precision,confidence,source_publisher,source_title,source_url\n"
+        << "drop-1,seizure,Fixture seizure dropped on the map,2019-05,124.39,40.11,city,0.5,"
+        << "borderlens test fixture,hand-written test record,https://example.org/fixture\n";
+  }
+  ui::ViewOptions options;
+  options.database = db;
+  options.screenshot = dir.file("unused.png");
+  options.settingsPath = dir.file("view.json");
+  ui::App app(options);
+  ui::ViewModel& model = app.model();
+  const auto before = model.scene.features.size();
+  ui::startImport(model, {csv});
+  for (int i = 0; i < 600 && (model.job.running() || model.reloadAfterJob); ++i) {
+    app.frame(0.016f);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK_FALSE(model.job.running());
+  CHECK(model.message.find("imported 1 new records") != std::string::npos);
+  CHECK(model.scene.features.size() == before + 1);
 }

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 
 using namespace borderlens;
@@ -364,4 +365,25 @@ TEST_CASE("import: cancelling rolls everything back") {
       ops::runImport(o, [](double fraction, std::string_view) { return fraction < 0.7; }),
       core::Cancelled);
   CHECK(db.info() == before);
+}
+
+TEST_CASE("import: incidents link to entities of the same run, whatever the order given") {
+  Database db;
+  const auto report = run(options(db, {kFixtures + "/import/incidents.csv", kUn}));
+  REQUIRE(report.files.size() == 2);
+  CHECK(report.files[0].format == "un-xml");
+  const auto& incidents = report.files[1];
+  CHECK(incidents.incidentsCreated == 2);
+  CHECK(incidents.linksAdded == 3);
+  CHECK(incidents.unresolvedLinks.empty());
+  CHECK(db.open()->stats().incidentLinks == 3);
+  // The same incidents again, from a changed file, are merged rather than duplicated.
+  const std::string changed = db.dir.file("incidents.csv");
+  std::filesystem::copy_file(kFixtures + "/import/incidents.csv", changed);
+  std::ofstream(changed, std::ios::app) << "\n";
+  const auto again = run(options(db, {changed})).files.at(0);
+  CHECK(again.skipped.empty());
+  CHECK(again.incidentsCreated == 0);
+  CHECK(again.incidentsMerged == 2);
+  CHECK(db.open()->stats().incidents == 2);
 }

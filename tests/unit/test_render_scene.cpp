@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 #include <geos_c.h>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace borderlens;
@@ -80,8 +81,10 @@ render::SceneGeometry sampleScene(const render::Style& style) {
   const auto day = [](int y, unsigned m, unsigned d) { return core::Date::ymd(y, m, d).firstDay(); };
   data.features.push_back(feature(store::FeatureType::Entity, 1, "person", 124.40, 40.10, "UN-2017-12-22", "UN",
                                   day(2017, 12, 22), std::nullopt));
+  data.features.back().programs = "UNSCR 1718";
   data.features.push_back(feature(store::FeatureType::Entity, 2, "organization", 124.36, 40.00, "OFAC-2018-01-24",
                                   "OFAC", day(2018, 1, 24), std::nullopt));
+  data.features.back().programs = "DPRK3,NPWMD";
   data.features.push_back(feature(store::FeatureType::Incident, 1, "seizure", 124.39, 40.11, "", "",
                                   day(2019, 1, 1), day(2019, 12, 31)));
   data.features.push_back(feature(store::FeatureType::Entity, 3, "vessel", 0, 0, "", "", std::nullopt, std::nullopt));
@@ -208,9 +211,10 @@ TEST_CASE("the GPU filter matches the store's semantics on the CPU") {
     for (const auto& p : scene.points) {
       if (gpu.passes(p)) ids.push_back(scene.features[p.pickId - 1].id * 10 + (p.category & render::category::kIncident ? 1 : 0));
     }
+    std::sort(ids.begin(), ids.end());
     return ids;
   };
-  CHECK(visible({}) == std::vector<core::RecordId>{10, 20, 11});
+  CHECK(visible({}) == std::vector<core::RecordId>{10, 11, 20});
   store::FilterSpec rounds;
   rounds.rounds = {"UN-2017-12-22"};
   CHECK(visible(rounds) == std::vector<core::RecordId>{10});  // the unlinked incident is in no round
@@ -218,13 +222,17 @@ TEST_CASE("the GPU filter matches the store's semantics on the CPU") {
   window.window = {core::Date::ymd(2018, 1, 1).firstDay(), core::Date::ymd(2018, 1, 31).firstDay()};
   CHECK(visible(window) == std::vector<core::RecordId>{10, 20});
   window.window = {core::Date::ymd(2019, 6, 1).firstDay(), core::Date::ymd(2019, 6, 2).firstDay()};
-  CHECK(visible(window) == std::vector<core::RecordId>{10, 20, 11});
+  CHECK(visible(window) == std::vector<core::RecordId>{10, 11, 20});
   store::FilterSpec kinds;
   kinds.incidentKinds = {"seizure"};
   CHECK(visible(kinds) == std::vector<core::RecordId>{11});
   store::FilterSpec authority;
   authority.authorities = {"OFAC"};
   CHECK(visible(authority) == std::vector<core::RecordId>{20});
+  store::FilterSpec programs;
+  programs.programs = {"NPWMD"};
+  CHECK(visible(programs) == std::vector<core::RecordId>{20});
+  CHECK(scene.programs == std::vector<std::string>{"DPRK3", "NPWMD", "UNSCR 1718"});
   store::FilterSpec confidence;
   confidence.minConfidence = 0.7;
   CHECK(visible(confidence) == std::vector<core::RecordId>{10, 20});

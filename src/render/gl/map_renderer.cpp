@@ -41,6 +41,37 @@ GLsizeiptr bytes(const std::vector<T>& v) {
   return static_cast<GLsizeiptr>(v.size() * sizeof(T));
 }
 
+// The scene-coordinate box the camera sees, grown by `marginPx` pixels on every side.
+struct ViewBox {
+  float minX, minY, maxX, maxY;
+  bool sees(const DrawRange& r) const { return r.maxX >= minX && r.minX <= maxX && r.maxY >= minY && r.minY <= maxY; }
+};
+
+ViewBox viewBox(const Camera& camera, const SceneGeometry& scene, double marginPx) {
+  const double mpp = camera.metresPerPixel();
+  const double halfW = (camera.width / 2.0 + marginPx) * mpp, halfH = (camera.height / 2.0 + marginPx) * mpp;
+  const double cx = camera.centerX - scene.originX, cy = camera.centerY - scene.originY;
+  return {static_cast<float>(cx - halfW), static_cast<float>(cy - halfH), static_cast<float>(cx + halfW),
+          static_cast<float>(cy + halfH)};
+}
+
+// Draws the visible ranges, merging neighbours into one call.
+template <typename Draw>
+void drawVisible(const std::vector<DrawRange>& ranges, const ViewBox& box, Draw draw) {
+  std::uint32_t first = 0, count = 0;
+  for (const auto& range : ranges) {
+    if (!box.sees(range)) continue;
+    if (count > 0 && first + count == range.first) {
+      count += range.count;
+      continue;
+    }
+    if (count > 0) draw(first, count);
+    first = range.first;
+    count = range.count;
+  }
+  if (count > 0) draw(first, count);
+}
+
 void setColor(Program& program, const char* name, const Rgba& c, float opacity = 1) {
   glUniform4f(program.uniform(name), c.r, c.g, c.b, c.a * opacity);
 }
@@ -77,18 +108,16 @@ void appendText(std::vector<TextVertex>& out, const GlyphAtlas& atlas, const std
   }
 }
 
-void bindInstanceAttributes(std::size_t firstInstance) {
+void bindPointAttributes(std::size_t firstInstance) {
   const std::size_t stride = sizeof(PointInstance);
   const std::size_t base = firstInstance * stride;
   const auto floatAttr = [&](GLuint index, GLint size, std::size_t offset) {
     glEnableVertexAttribArray(index);
     glVertexAttribPointer(index, size, GL_FLOAT, GL_FALSE, static_cast<GLsizei>(stride), byteOffset(base + offset));
-    glVertexAttribDivisor(index, 1);
   };
   const auto uintAttr = [&](GLuint index, GLint size, std::size_t offset) {
     glEnableVertexAttribArray(index);
     glVertexAttribIPointer(index, size, GL_UNSIGNED_INT, static_cast<GLsizei>(stride), byteOffset(base + offset));
-    glVertexAttribDivisor(index, 1);
   };
   floatAttr(1, 2, offsetof(PointInstance, x));
   floatAttr(2, 2, offsetof(PointInstance, t0));
@@ -99,11 +128,11 @@ void bindInstanceAttributes(std::size_t firstInstance) {
   glEnableVertexAttribArray(7);
   glVertexAttribPointer(7, 4, GL_UNSIGNED_BYTE, GL_TRUE, static_cast<GLsizei>(stride),
                         byteOffset(base + offsetof(PointInstance, color)));
-  glVertexAttribDivisor(7, 1);
   floatAttr(8, 1, offsetof(PointInstance, size));
   uintAttr(9, 1, offsetof(PointInstance, shape));
   uintAttr(10, 1, offsetof(PointInstance, pickId));
   floatAttr(11, 2, offsetof(PointInstance, dx));
+  uintAttr(12, 1, offsetof(PointInstance, programs));
 }
 
 } // namespace
@@ -118,30 +147,14 @@ MapRenderer::MapRenderer(const SceneGeometry& scene, const Style& style)
 
   for (const auto& base : scene.base) m_meshes.push_back(uploadMesh(base));
 
-  // Incidents first so that entity symbols, fewer and more important, sit on top.
-  std::vector<PointInstance> instances;
-  instances.reserve(scene.points.size());
-  for (const auto& p : scene.points) {
-    if (p.category & category::kIncident) instances.push_back(p);
-  }
-  const auto incidents = instances.size();
-  for (const auto& p : scene.points) {
-    if (!(p.category & category::kIncident)) instances.push_back(p);
-  }
-  m_instanceCount = static_cast<GLsizei>(instances.size());
-  m_entityInstances = static_cast<GLsizei>(instances.size() - incidents);
-  const float corners[] = {-1, -1, 1, -1, -1, 1, 1, 1};
+  // The scene orders symbols incidents first (under the entities), each by grid cell.
+  m_instanceCount = static_cast<GLsizei>(scene.points.size());
   glGenVertexArrays(1, &m_pointVao);
   glBindVertexArray(m_pointVao);
-  glGenBuffers(1, &m_cornerVbo);
-  glBindBuffer(GL_ARRAY_BUFFER, m_cornerVbo);
-  glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
-  glEnableVertexAttribArray(0);
-  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), nullptr);
   glGenBuffers(1, &m_instanceVbo);
   glBindBuffer(GL_ARRAY_BUFFER, m_instanceVbo);
-  glBufferData(GL_ARRAY_BUFFER, bytes(instances), instances.data(), GL_STATIC_DRAW);
-  bindInstanceAttributes(0);
+  glBufferData(GL_ARRAY_BUFFER, bytes(scene.points), scene.points.data(), GL_STATIC_DRAW);
+  bindPointAttributes(0);
 
   // Towns, ports and crossings get a small dot under their label, so the label's side of the
   // point is never ambiguous.
@@ -159,13 +172,10 @@ MapRenderer::MapRenderer(const SceneGeometry& scene, const Style& style)
   m_placeCount = static_cast<GLsizei>(places.size());
   glGenVertexArrays(1, &m_placeVao);
   glBindVertexArray(m_placeVao);
-  glBindBuffer(GL_ARRAY_BUFFER, m_cornerVbo);
-  glEnableVertexAttribArray(0);
-  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), nullptr);
   glGenBuffers(1, &m_placeVbo);
   glBindBuffer(GL_ARRAY_BUFFER, m_placeVbo);
   glBufferData(GL_ARRAY_BUFFER, bytes(places), places.data(), GL_STATIC_DRAW);
-  bindInstanceAttributes(0);
+  bindPointAttributes(0);
 
   glGenVertexArrays(1, &m_textVao);
   glBindVertexArray(m_textVao);
@@ -255,14 +265,16 @@ void MapRenderer::drawLines(const Mesh& mesh, const Camera& camera, const Rgba& 
   setColor(*m_line, "u_color", color, opacity);
   glUniform1f(m_line->uniform("u_width"), width);
   glBindVertexArray(mesh.lineVao);
-  glDrawElements(GL_TRIANGLES, mesh.lineIndices, GL_UNSIGNED_INT, nullptr);
+  drawVisible(mesh.source->lineRanges, viewBox(camera, m_scene, width + 2), [](std::uint32_t first, std::uint32_t count) {
+    glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(count), GL_UNSIGNED_INT,
+                   byteOffset(static_cast<std::size_t>(first) * sizeof(std::uint32_t)));
+  });
 }
 
 MapRenderer::~MapRenderer() {
   m_links.reset();
   m_meshes.clear();
   glDeleteVertexArrays(1, &m_pointVao);
-  glDeleteBuffers(1, &m_cornerVbo);
   glDeleteBuffers(1, &m_instanceVbo);
   glDeleteVertexArrays(1, &m_placeVao);
   glDeleteBuffers(1, &m_placeVbo);
@@ -307,10 +319,15 @@ void MapRenderer::draw(const Camera& camera, const GpuFilter& filter, LabelScrip
   glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
   glDisable(GL_DEPTH_TEST);
   glDisable(GL_CULL_FACE);
+  glEnable(GL_MULTISAMPLE);
   drawBase(camera);
   if (m_links) drawLines(*m_links, camera, m_style.linkLine, 2.0f, 1.0f);
+  // Symbols and glyphs smooth their own edges (distance fields): multisampling them would only
+  // run their shaders per sample, by far the dearest part of a frame on a software rasteriser.
+  glDisable(GL_MULTISAMPLE);
   drawPoints(camera, filter);
   drawLabels(camera, filter, script);
+  glEnable(GL_MULTISAMPLE);
   glBindVertexArray(0);
 }
 
@@ -327,7 +344,9 @@ void MapRenderer::drawBase(const Camera& camera) {
       setView(*m_fill, camera);
       setColor(*m_fill, "u_color", style.color, opacity);
       glBindVertexArray(mesh->fillVao);
-      glDrawArrays(GL_TRIANGLES, 0, mesh->fillVertices);
+      drawVisible(base.triangleRanges, viewBox(camera, m_scene, 2), [](std::uint32_t first, std::uint32_t count) {
+        glDrawArrays(GL_TRIANGLES, static_cast<GLint>(first), static_cast<GLsizei>(count));
+      });
     }
     if (mesh->lineIndices > 0) drawLines(*mesh, camera, style.color, style.width, opacity);
   }
@@ -337,35 +356,37 @@ void MapRenderer::drawPoints(const Camera& camera, const GpuFilter& filter) {
   Program& p = *m_point;
   p.use();
   setView(p, camera);
+  glEnable(GL_PROGRAM_POINT_SIZE);
   glUniform1i(p.uniform("u_filter_enabled"), 0);
   glUniform1ui(p.uniform("u_highlight_id"), 0xffffffffu);  // places are never highlighted
+  glUniform1f(p.uniform("u_symbol_scale"), 1.0f);
   if (m_placeCount > 0 && layerOpacity("places") > 0) {
     glBindVertexArray(m_placeVao);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, m_placeCount);
+    glDrawArrays(GL_POINTS, 0, m_placeCount);
   }
   if (m_instanceCount == 0) return;
   glUniform1i(p.uniform("u_filter_enabled"), 1);
+  glUniform1f(p.uniform("u_symbol_scale"), symbolScale(camera.zoom));
   glUniform1i(p.uniform("u_window_active"), filter.windowActive ? 1 : 0);
   glUniform2f(p.uniform("u_window"), filter.from, filter.to);
   glUniform1i(p.uniform("u_rounds_active"), filter.roundsActive ? 1 : 0);
   glUniform4ui(p.uniform("u_round_mask"), filter.roundMask[0], filter.roundMask[1],
                filter.roundMask[2], filter.roundMask[3]);
+  glUniform1i(p.uniform("u_programs_active"), filter.programsActive ? 1 : 0);
+  glUniform1ui(p.uniform("u_program_mask"), filter.programMask);
   glUniform1ui(p.uniform("u_kind_mask"), filter.kindMask);
   glUniform1ui(p.uniform("u_authority_mask"), filter.authorityMask);
   glUniform1f(p.uniform("u_min_confidence"), filter.minConfidence);
   glUniform1f(p.uniform("u_max_border_km"), filter.maxBorderKm);
   glUniform1ui(p.uniform("u_highlight_id"), filter.highlightId);
   glBindVertexArray(m_pointVao);
-  glBindBuffer(GL_ARRAY_BUFFER, m_instanceVbo);
-  const GLsizei incidents = m_instanceCount - m_entityInstances;
-  if (m_showIncidents && incidents > 0) {
-    bindInstanceAttributes(0);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, incidents);
-  }
-  if (m_showEntities && m_entityInstances > 0) {
-    bindInstanceAttributes(static_cast<std::size_t>(incidents));
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, m_entityInstances);
-  }
+  // Symbols reach past their point by their size and their stack offset.
+  const ViewBox box = viewBox(camera, m_scene, 160);
+  const auto draw = [](std::uint32_t first, std::uint32_t count) {
+    glDrawArrays(GL_POINTS, static_cast<GLint>(first), static_cast<GLsizei>(count));
+  };
+  if (m_showIncidents) drawVisible(m_scene.incidentRanges, box, draw);
+  if (m_showEntities) drawVisible(m_scene.entityRanges, box, draw);
 }
 
 void MapRenderer::drawLabels(const Camera& camera, const GpuFilter& filter, LabelScript script) {
@@ -453,13 +474,15 @@ void MapRenderer::drawOverlay(const Overlay& overlay, const Camera& camera) {
     setView(*m_point, camera);
     glUniform1i(m_point->uniform("u_filter_enabled"), 0);
     glUniform1ui(m_point->uniform("u_highlight_id"), 0xffffffffu);
+    glUniform1f(m_point->uniform("u_symbol_scale"), 1.0f);
+    glEnable(GL_PROGRAM_POINT_SIZE);
     glBindVertexArray(m_placeVao);
     glBindBuffer(GL_ARRAY_BUFFER, m_overlayVbo);
     glBufferData(GL_ARRAY_BUFFER, bytes(instances), instances.data(), GL_STREAM_DRAW);
-    bindInstanceAttributes(0);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(instances.size()));
+    bindPointAttributes(0);
+    glDrawArrays(GL_POINTS, 0, static_cast<GLsizei>(instances.size()));
     glBindBuffer(GL_ARRAY_BUFFER, m_placeVbo);
-    bindInstanceAttributes(0);
+    bindPointAttributes(0);
   }
   std::vector<TextVertex> text;
   for (const auto& t : overlay.texts) {

@@ -73,13 +73,11 @@ class MapRenderer {
   std::unique_ptr<Mesh> m_links;
   std::map<std::string, float> m_opacity;
   GLuint m_pointVao = 0;
-  GLuint m_cornerVbo = 0;
   GLuint m_instanceVbo = 0;
   GLuint m_placeVao = 0;
   GLuint m_placeVbo = 0;
   GLsizei m_placeCount = 0;
   GLsizei m_instanceCount = 0;
-  GLsizei m_entityInstances = 0;  // instances are sorted: incidents first, entities on top
   bool m_showEntities = true;
   bool m_showIncidents = true;
   GLuint m_textVao = 0;

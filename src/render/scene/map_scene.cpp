@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <numbers>
+#include <set>
 #include <unordered_map>
 
 namespace borderlens::render {
@@ -100,6 +101,28 @@ Rgba entityColor(const std::vector<std::string>& authorities, const Style& style
   return authorities.empty() ? style.entitySymbol("other").color : style.otherAuthority;
 }
 
+// Grid cells of ~100 km (in Web Mercator metres) for draw ranges: a city view touches a handful.
+constexpr double kCellMetres = 100000.0;
+
+long long cellKey(double x, double y) {
+  const auto cx = static_cast<long long>(std::floor(x / kCellMetres));
+  const auto cy = static_cast<long long>(std::floor(y / kCellMetres));
+  return cy * 100003LL + cx;
+}
+
+void extend(DrawRange& range, double x, double y) {
+  const auto fx = static_cast<float>(x), fy = static_cast<float>(y);
+  if (range.count == 0) {
+    range.minX = range.maxX = fx;
+    range.minY = range.maxY = fy;
+  } else {
+    range.minX = std::min(range.minX, fx);
+    range.maxX = std::max(range.maxX, fx);
+    range.minY = std::min(range.minY, fy);
+    range.maxY = std::max(range.maxY, fy);
+  }
+}
+
 // Symbols at one exact point are laid out on a sunflower spiral around it (entities first,
 // then incidents, each in id order), so that every one can be seen and clicked.
 void spreadStacks(std::vector<PointInstance>& points) {
@@ -154,6 +177,7 @@ bool GpuFilter::passes(const PointInstance& p) const {
   }
   if (((kindMask >> (p.category & category::kKindMask)) & 1u) == 0) return false;
   if (((p.category >> category::kAuthorityShift) & authorityMask & 0xffu) == 0) return false;
+  if (programsActive && (p.programs & programMask) == 0) return false;
   if ((p.category & category::kIncident) && p.confidence < minConfidence) return false;
   return p.borderKm <= maxBorderKm;
 }
@@ -205,10 +229,18 @@ SceneGeometry buildScene(MapData data, const Style& style) {
           for (const auto& line : parts.lines) appendPolyline(line, project, mesh);
         }
       }
+      chunkMesh(mesh);
       scene.base.push_back(std::move(mesh));
     }
   }
 
+  std::set<std::string> programSet;
+  for (const auto& row : data.features) {
+    for (const auto& program : splitList(row.programs)) programSet.insert(program);
+  }
+  for (const auto& program : programSet) {
+    if (scene.programs.size() < kMaxPrograms) scene.programs.push_back(program);
+  }
   std::unordered_map<std::string, std::size_t> roundIndex;
   for (std::size_t i = 0; i < scene.roundIds.size(); ++i) roundIndex[scene.roundIds[i]] = i;
 
@@ -231,6 +263,10 @@ SceneGeometry buildScene(MapData data, const Style& style) {
       if (it != roundIndex.end()) p.rounds[it->second / 32] |= 1u << (it->second % 32);
     }
     if (p.rounds == std::array<std::uint32_t, 4>{}) p.rounds[kNoRoundBit / 32] |= 1u << (kNoRoundBit % 32);
+    for (const auto& program : splitList(row.programs)) {
+      const auto it = std::find(scene.programs.begin(), scene.programs.end(), program);
+      if (it != scene.programs.end()) p.programs |= 1u << static_cast<std::uint32_t>(it - scene.programs.begin());
+    }
     const auto authorities = splitList(row.authorities);
     std::uint32_t authorityBits = 0;
     for (const auto& a : authorities) authorityBits |= 1u << authorityBit(a);
@@ -250,6 +286,22 @@ SceneGeometry buildScene(MapData data, const Style& style) {
     grow(*row.lon, *row.lat);
   }
   spreadStacks(scene.points);
+  // Incidents first, then entities; within each, by grid cell.
+  std::stable_sort(scene.points.begin(), scene.points.end(), [](const PointInstance& a, const PointInstance& b) {
+    const bool ia = (a.category & category::kIncident) != 0, ib = (b.category & category::kIncident) != 0;
+    if (ia != ib) return ia;
+    return cellKey(a.x, a.y) < cellKey(b.x, b.y);
+  });
+  for (std::uint32_t i = 0; i < scene.points.size(); ++i) {
+    const PointInstance& p = scene.points[i];
+    auto& ranges = (p.category & category::kIncident) ? scene.incidentRanges : scene.entityRanges;
+    const bool newRange = ranges.empty() || i == 0 ||
+                          cellKey(scene.points[i - 1].x, scene.points[i - 1].y) != cellKey(p.x, p.y) ||
+                          ((scene.points[i - 1].category ^ p.category) & category::kIncident);
+    if (newRange) ranges.push_back({i, 0, 0, 0, 0, 0});
+    extend(ranges.back(), p.x, p.y);
+    ++ranges.back().count;
+  }
   if (!haveExtent) {
     for (const auto& place : scene.places) grow(place.lon, place.lat);
   }
@@ -257,10 +309,60 @@ SceneGeometry buildScene(MapData data, const Style& style) {
   return scene;
 }
 
+void chunkMesh(BaseLayerMesh& mesh) {
+  // Triangles: three vertices each, keyed by the cell of their first vertex.
+  const std::size_t triangleCount = mesh.triangles.size() / 6;
+  std::vector<std::pair<long long, std::size_t>> triangles(triangleCount);
+  for (std::size_t t = 0; t < triangleCount; ++t) triangles[t] = {cellKey(mesh.triangles[t * 6], mesh.triangles[t * 6 + 1]), t};
+  std::stable_sort(triangles.begin(), triangles.end());
+  std::vector<float> sorted;
+  sorted.reserve(mesh.triangles.size());
+  mesh.triangleRanges.clear();
+  for (std::size_t i = 0; i < triangles.size(); ++i) {
+    if (i == 0 || triangles[i].first != triangles[i - 1].first) {
+      mesh.triangleRanges.push_back({static_cast<std::uint32_t>(i * 3), 0, 0, 0, 0, 0});
+    }
+    for (std::size_t v = 0; v < 3; ++v) {
+      const float x = mesh.triangles[triangles[i].second * 6 + v * 2];
+      const float y = mesh.triangles[triangles[i].second * 6 + v * 2 + 1];
+      sorted.push_back(x);
+      sorted.push_back(y);
+      extend(mesh.triangleRanges.back(), x, y);
+      ++mesh.triangleRanges.back().count;
+    }
+  }
+  mesh.triangles = std::move(sorted);
+
+  // Line segments: six indices each (a quad), keyed by the cell of the segment's start.
+  const std::size_t quadCount = mesh.lineIndices.size() / 6;
+  std::vector<std::pair<long long, std::size_t>> quads(quadCount);
+  for (std::size_t q = 0; q < quadCount; ++q) {
+    const LineVertex& v = mesh.lineVertices[mesh.lineIndices[q * 6]];
+    quads[q] = {cellKey(v.x, v.y), q};
+  }
+  std::stable_sort(quads.begin(), quads.end());
+  std::vector<std::uint32_t> indices;
+  indices.reserve(mesh.lineIndices.size());
+  mesh.lineRanges.clear();
+  for (std::size_t i = 0; i < quads.size(); ++i) {
+    if (i == 0 || quads[i].first != quads[i - 1].first) {
+      mesh.lineRanges.push_back({static_cast<std::uint32_t>(i * 6), 0, 0, 0, 0, 0});
+    }
+    for (std::size_t k = 0; k < 6; ++k) {
+      const std::uint32_t index = mesh.lineIndices[quads[i].second * 6 + k];
+      indices.push_back(index);
+      extend(mesh.lineRanges.back(), mesh.lineVertices[index].x, mesh.lineVertices[index].y);
+      ++mesh.lineRanges.back().count;
+    }
+  }
+  mesh.lineIndices = std::move(indices);
+}
+
 BaseLayerMesh buildLineMesh(const SceneGeometry& scene, const std::vector<std::vector<geo::Vec2>>& lonLatLines) {
   const Projector project(scene.originX, scene.originY);
   BaseLayerMesh mesh;
   for (const auto& line : lonLatLines) appendPolyline(line, project, mesh);
+  chunkMesh(mesh);
   return mesh;
 }
 
@@ -278,6 +380,13 @@ GpuFilter gpuFilterFrom(const store::FilterSpec& filter, const SceneGeometry& sc
       if (it == scene.roundIds.end()) continue;
       const auto index = static_cast<std::size_t>(it - scene.roundIds.begin());
       gpu.roundMask[index / 32] |= 1u << (index % 32);
+    }
+  }
+  if (!filter.programs.empty()) {
+    gpu.programsActive = true;
+    for (const auto& program : filter.programs) {
+      const auto it = std::find(scene.programs.begin(), scene.programs.end(), program);
+      if (it != scene.programs.end()) gpu.programMask |= 1u << static_cast<std::uint32_t>(it - scene.programs.begin());
     }
   }
   if (!filter.entityKinds.empty() || !filter.incidentKinds.empty()) {
@@ -325,8 +434,8 @@ std::vector<LabelCandidate> labelCandidates(const SceneGeometry& scene, const St
       LabelCandidate c;
       c.text = row.name;
       const double mpp = 2 * std::numbers::pi * geo::kEarthRadiusM / (256.0 * std::exp2(zoom));
-      c.x = drawnX(p, mpp) + scene.originX;
-      c.y = drawnY(p, mpp) + scene.originY;
+      c.x = drawnX(p, mpp * symbolScale(zoom)) + scene.originX;
+      c.y = drawnY(p, mpp * symbolScale(zoom)) + scene.originY;
       c.sizePx = entityStyle->second.size;
       c.priority = entityStyle->second.priority;
       c.rank = -static_cast<double>(row.id);

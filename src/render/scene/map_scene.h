@@ -7,6 +7,7 @@
 #include "render/scene/style.h"
 #include "store/filter.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -26,6 +27,15 @@ struct LineVertex {
   float side;  // +1 or -1: which edge of the stroke
 };
 
+// A run of consecutive vertices, indices or symbols that lie in one grid cell, with their box
+// in scene coordinates: the renderer draws only the runs the view can see, so a close view of
+// Dandong does not push the whole full-resolution coast through the vertex shader.
+struct DrawRange {
+  std::uint32_t first = 0;
+  std::uint32_t count = 0;
+  float minX = 0, minY = 0, maxX = 0, maxY = 0;
+};
+
 struct BaseLayerMesh {
   std::string layer;       // style layer name ("land", "rivers")
   std::string lod;         // "f", "h", "i", "l" or "" for layers without levels
@@ -33,6 +43,8 @@ struct BaseLayerMesh {
   std::vector<float> triangles;        // x,y pairs, three vertices a triangle
   std::vector<LineVertex> lineVertices;
   std::vector<std::uint32_t> lineIndices;
+  std::vector<DrawRange> triangleRanges;  // in vertices of `triangles`
+  std::vector<DrawRange> lineRanges;      // in entries of `lineIndices`
 };
 
 // Bits of PointInstance::category.
@@ -64,7 +76,13 @@ struct PointInstance {
   // Screen offset in pixels (y up) that fans out symbols sharing one point: records located to
   // the same city centre would otherwise hide each other under one symbol.
   float dx = 0, dy = 0;
+  std::uint32_t programs = 0;         // bit i: a designation under SceneGeometry::programs[i]
 };
+
+// Symbols shrink as the map zooms out, where they crowd: full size from zoom 10, 45% at zoom 5.
+inline float symbolScale(double zoom) {
+  return static_cast<float>(std::clamp(0.45 + (zoom - 5.0) * 0.11, 0.45, 1.0));
+}
 
 // Where a symbol is drawn, in scene coordinates, at a given ground resolution.
 inline double drawnX(const PointInstance& p, double metresPerPixel) { return p.x + p.dx * metresPerPixel; }
@@ -76,6 +94,7 @@ inline constexpr float kUnknownBorderKm = 1.0e7f;
 // (so that a round filter can keep or drop them).
 inline constexpr std::size_t kMaxRounds = 127;
 inline constexpr std::size_t kNoRoundBit = 127;
+inline constexpr std::size_t kMaxPrograms = 32;
 
 // Fixed authority bit numbers; anything else shares the "other" bit, and features without any
 // designation carry the "none" bit, so "no authority selected" can still show them.
@@ -94,6 +113,8 @@ struct GpuFilter {
   float to = kOpenTime;
   bool roundsActive = false;
   std::array<std::uint32_t, 4> roundMask{};
+  bool programsActive = false;
+  std::uint32_t programMask = 0;
   std::uint32_t kindMask = 0xffffffffu;
   std::uint32_t authorityMask = 0xffu;
   float minConfidence = 0;
@@ -105,6 +126,9 @@ struct GpuFilter {
 };
 
 struct SceneGeometry {
+  // Symbols are ordered incidents first (drawn under the entities), each group by grid cell.
+  std::vector<DrawRange> incidentRanges;
+  std::vector<DrawRange> entityRanges;
   double originX = 0;
   double originY = 0;
   std::int32_t originDay = 0;
@@ -113,12 +137,16 @@ struct SceneGeometry {
   std::vector<store::FeatureRow> features;   // features[pickId - 1]
   std::vector<std::string> roundIds;          // bit index -> round id
   std::vector<store::RoundRow> rounds;        // the same order
+  std::vector<std::string> programs;          // bit index -> program (the first 32, sorted)
   std::vector<PlaceData> places;
   geo::BBox extent;                           // of the features, or of the base map
   std::vector<std::string> attribution;
 };
 
 SceneGeometry buildScene(MapData data, const Style& style);
+
+// Orders the triangles and line segments of a mesh by grid cell and fills its draw ranges.
+void chunkMesh(BaseLayerMesh& mesh);
 
 // Screen-width lines through lon/lat points (selection links), in the scene's coordinates.
 BaseLayerMesh buildLineMesh(const SceneGeometry& scene, const std::vector<std::vector<geo::Vec2>>& lonLatLines);

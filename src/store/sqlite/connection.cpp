@@ -64,9 +64,12 @@ Connection::Connection(const std::string& path, Mode mode) : m_path(path) {
   }
   sqlite3_finalize(probe);
   exec("PRAGMA foreign_keys=ON");
+  // 64 MB of page cache: an import touches the R*Tree, FTS and table pages over and over.
+  exec("PRAGMA cache_size=-65536");
 }
 
 Connection::~Connection() {
+  m_cache.clear();
   if (m_db) sqlite3_close_v2(m_db);
   if (m_spatialiteCache) spatialite_cleanup_ex(m_spatialiteCache);
 }
@@ -84,6 +87,13 @@ void Connection::exec(std::string_view sql) {
 std::string Connection::errorMessage() const { return m_db ? sqlite3_errmsg(m_db) : "closed"; }
 
 std::int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
+
+Statement& Connection::cached(const std::string& sql) {
+  auto& slot = m_cache[sql];
+  if (!slot) slot = std::make_unique<Statement>(*this, sql);
+  else slot->reset();
+  return *slot;
+}
 
 Statement::Statement(Connection& connection, std::string_view sql) : m_connection(connection) {
   if (sqlite3_prepare_v2(connection.handle(), sql.data(), static_cast<int>(sql.size()), &m_stmt,

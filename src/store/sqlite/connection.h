@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -26,8 +28,12 @@ class Connection {
   void exec(std::string_view sql);
   std::string errorMessage() const;
   std::int64_t lastInsertId() const;
+  // A prepared statement kept for the connection's life, reset and unbound: bulk imports run the
+  // same few inserts millions of times, and preparing costs more than running them.
+  class Statement& cached(const std::string& sql);
 
  private:
+  std::unordered_map<std::string, std::unique_ptr<class Statement>> m_cache;
   sqlite3* m_db = nullptr;
   void* m_spatialiteCache = nullptr;
   std::string m_path;

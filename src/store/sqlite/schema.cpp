@@ -149,6 +149,11 @@ INSERT INTO search(body, kind, record_id)
   FROM incidents;
 )SQL";
 
+// Version 3: importers look incidents up by their file's own id to merge re-imported rows.
+constexpr const char* kSchemaV3 = R"SQL(
+CREATE INDEX incidents_external_id ON incidents(external_id);
+)SQL";
+
 void searchTextFunction(sqlite3_context* context, int, sqlite3_value** argv) {
   const auto* text = sqlite3_value_text(argv[0]);
   if (!text) {
@@ -181,6 +186,7 @@ void applyMigration(Connection& connection, int version) {
       for (const char* sql : kSpatialV1) execSpatial(connection, sql);
       break;
     case 2: connection.exec(kSchemaV2); break;
+    case 3: connection.exec(kSchemaV3); break;
     default: throw core::StoreError("no migration to schema version " + std::to_string(version));
   }
 }

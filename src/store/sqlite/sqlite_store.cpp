@@ -198,8 +198,8 @@ core::RecordId SqliteStore::addSource(const core::Source& source) {
 
 void SqliteStore::addSources(const char* kind, core::RecordId recordId,
                              const std::vector<core::RecordId>& ids) {
-  Statement insert(*m_connection,
-                   "INSERT OR IGNORE INTO record_sources(kind, record_id, source_id) VALUES(?, ?, ?)");
+  Statement& insert = m_connection->cached(
+      "INSERT OR IGNORE INTO record_sources(kind, record_id, source_id) VALUES(?, ?, ?)");
   for (core::RecordId sourceId : ids) {
     insert.bind(1, kind).bind(2, recordId).bind(3, sourceId).run();
   }
@@ -208,17 +208,19 @@ void SqliteStore::addSources(const char* kind, core::RecordId recordId,
 void SqliteStore::indexText(const char* kind, core::RecordId recordId, const std::string& text) {
   const std::string body = core::searchIndexText(text);
   if (body.empty()) return;
-  Statement insert(*m_connection, "INSERT INTO search(body, kind, record_id) VALUES(?, ?, ?)");
+  Statement& insert = m_connection->cached("INSERT INTO search(body, kind, record_id) VALUES(?, ?, ?)");
   insert.bind(1, body).bind(2, kind).bind(3, recordId).run();
 }
 
 void SqliteStore::checkGeometry(const std::string& wkt, const std::string& what) {
-  Statement check(*m_connection,
-                  "SELECT g IS NOT NULL AND ST_IsValid(g) = 1 AND MbrMinX(g) >= -180 AND "
-                  "MbrMaxX(g) <= 180 AND MbrMinY(g) >= -90 AND MbrMaxY(g) <= 90 "
-                  "FROM (SELECT GeomFromText(?, 4326) AS g)");
+  Statement& check = m_connection->cached(
+      "SELECT g IS NOT NULL AND ST_IsValid(g) = 1 AND MbrMinX(g) >= -180 AND "
+      "MbrMaxX(g) <= 180 AND MbrMinY(g) >= -90 AND MbrMaxY(g) <= 90 "
+      "FROM (SELECT GeomFromText(?, 4326) AS g)");
   check.bind(1, wkt);
-  if (!check.step() || check.integer(0) != 1) {
+  const bool valid = check.step() && check.integer(0) == 1;
+  check.reset();
+  if (!valid) {
     throw core::InputRejected(what + ": invalid or out-of-range geometry '" +
                               wkt.substr(0, 80) + "'");
   }
@@ -230,30 +232,32 @@ bool SqliteStore::hasBorder() {
   return count.integer(0) != 0;
 }
 
-namespace {
-constexpr const char* kBorderDistance =
-    "(SELECT min(ST_Distance(b.geom, {geom}, 1)) FROM border_lines b) / 1000.0";
-
-std::string borderDistance(const std::string& geom) {
-  std::string sql = kBorderDistance;
-  sql.replace(sql.find("{geom}"), 6, geom);
-  return sql;
+const geo::BorderDistance* SqliteStore::border() {
+  if (!m_borderLoaded) {
+    std::vector<std::string> lines;
+    Statement select(*m_connection, "SELECT AsText(geom) FROM border_lines ORDER BY id");
+    while (select.step()) lines.push_back(select.text(0));
+    m_border = lines.empty() ? nullptr : std::make_unique<geo::BorderDistance>(lines);
+    m_borderLoaded = true;
+  }
+  return m_border.get();
 }
-} // namespace
+
+std::optional<double> SqliteStore::borderKm(const std::string& wkt) {
+  const geo::BorderDistance* lines = border();
+  if (!lines) return std::nullopt;
+  return lines->distanceKm(wkt);
+}
 
 void SqliteStore::insertLocations(core::RecordId entityId, const std::vector<core::Location>& locations,
                                   const std::string& entityName) {
-  const bool border = hasBorder();
-  Statement location(*m_connection,
-                     "INSERT INTO locations(entity_id, precision, address, country, geom) "
-                     "VALUES(?, ?, ?, ?, GeomFromText(?, 4326))");
-  Statement distance(*m_connection, "UPDATE locations SET border_km = " +
-                                        borderDistance("locations.geom") + " WHERE id = ?");
   for (const auto& loc : locations) {
     checkGeometry(loc.wkt, "location of '" + entityName + "'");
+    Statement& location = m_connection->cached(
+        "INSERT INTO locations(entity_id, precision, address, country, border_km, geom) "
+        "VALUES(?, ?, ?, ?, ?, GeomFromText(?, 4326))");
     location.bind(1, entityId).bind(2, core::nameOf(loc.precision)).bind(3, loc.address);
-    location.bind(4, loc.country).bind(5, loc.wkt).run();
-    if (border) distance.bind(1, m_connection->lastInsertId()).run();
+    location.bind(4, loc.country).bind(5, borderKm(loc.wkt)).bind(6, loc.wkt).run();
   }
 }
 
@@ -340,33 +344,28 @@ core::RecordId SqliteStore::addIncident(const core::Incident& incident) {
   if (incident.span.lastDay() < incident.span.firstDay()) {
     throw core::InputRejected("incident '" + incident.title + "': ends before it starts");
   }
-  Statement insert(*m_connection,
-                   "INSERT INTO incidents(external_id, kind, title, span_start, span_end, "
-                   "first_day, last_day, precision, place, description, confidence, geom) "
-                   "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, GeomFromText(?, 4326))");
+  Statement& insert = m_connection->cached(
+      "INSERT INTO incidents(external_id, kind, title, span_start, span_end, first_day, last_day, "
+      "precision, place, description, confidence, border_km, geom) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, GeomFromText(?, 4326))");
   insert.bind(1, incident.externalId).bind(2, incident.kind).bind(3, incident.title);
   insert.bind(4, incident.span.start.toString());
   insert.bind(5, incident.span.end ? incident.span.end->toString() : std::string());
   insert.bind(6, std::int64_t{incident.span.firstDay()});
   insert.bind(7, std::int64_t{incident.span.lastDay()});
   insert.bind(8, core::nameOf(incident.precision)).bind(9, incident.place);
-  insert.bind(10, incident.description).bind(11, incident.confidence).bind(12, incident.wkt);
+  insert.bind(10, incident.description).bind(11, incident.confidence);
+  insert.bind(12, borderKm(incident.wkt)).bind(13, incident.wkt);
   insert.run();
   const core::RecordId id = m_connection->lastInsertId();
-  if (hasBorder()) {
-    Statement distance(*m_connection, "UPDATE incidents SET border_km = " +
-                                          borderDistance("incidents.geom") + " WHERE id = ?");
-    distance.bind(1, id).run();
-  }
   indexText("incident", id, incident.title + " " + incident.place + " " + incident.description);
   addSources("incident", id, incident.sourceIds);
   return id;
 }
 
 void SqliteStore::addIncidentLink(const core::IncidentLink& link) {
-  Statement insert(*m_connection,
-                   "INSERT OR IGNORE INTO incident_entities(incident_id, entity_id, role) "
-                   "VALUES(?, ?, ?)");
+  Statement& insert = m_connection->cached(
+      "INSERT OR IGNORE INTO incident_entities(incident_id, entity_id, role) VALUES(?, ?, ?)");
   insert.bind(1, link.incidentId).bind(2, link.entityId).bind(3, link.role).run();
 }
 
@@ -399,12 +398,15 @@ void SqliteStore::setBorder(const std::vector<std::string>& lineWkts) {
     checkGeometry(wkt, "border line");
     insert.bind(1, wkt).run();
   }
-  if (lineWkts.empty()) {
-    m_connection->exec("UPDATE locations SET border_km = NULL; UPDATE incidents SET border_km = NULL");
-    return;
+  m_border = lineWkts.empty() ? nullptr : std::make_unique<geo::BorderDistance>(lineWkts);
+  m_borderLoaded = true;
+  for (const char* table : {"locations", "incidents"}) {
+    std::vector<std::pair<core::RecordId, std::string>> rows;
+    Statement select(*m_connection, std::string("SELECT id, AsText(geom) FROM ") + table);
+    while (select.step()) rows.emplace_back(select.integer(0), select.text(1));
+    Statement update(*m_connection, std::string("UPDATE ") + table + " SET border_km = ? WHERE id = ?");
+    for (const auto& [id, wkt] : rows) update.bind(1, borderKm(wkt)).bind(2, id).run();
   }
-  m_connection->exec("UPDATE locations SET border_km = " + borderDistance("locations.geom"));
-  m_connection->exec("UPDATE incidents SET border_km = " + borderDistance("incidents.geom"));
 }
 
 void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& options,
@@ -451,7 +453,9 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
         (options.withGeometry ? ", AsText(l.geom)" : ", NULL") +
         ", (SELECT min(listed_day) FROM designations WHERE entity_id = e.id), "
         "(SELECT CASE WHEN count(*) = count(delisted_day) THEN max(delisted_day) END "
-        "FROM designations WHERE entity_id = e.id), l.border_km"
+        "FROM designations WHERE entity_id = e.id), l.border_km, " +
+        joinedSubquery("SELECT DISTINCT p.program v FROM designations d JOIN designation_programs p "
+                       "ON p.designation_id = d.id WHERE d.entity_id = e.id") +
         " FROM entities e LEFT JOIN locations l ON l.entity_id = e.id WHERE 1 = 1" + where.sql() +
         " ORDER BY e.id, l.id";
     Statement statement(*m_connection, sql);
@@ -474,6 +478,7 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
       row.firstDay = optionalDay(statement, 12);
       row.lastDay = optionalDay(statement, 13);
       row.borderKm = statement.optionalReal(14);
+      row.programs = statement.text(15);
       if (!emit(row)) return;
     }
   }
@@ -512,8 +517,11 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
         joinedSubquery("SELECT DISTINCT d.authority v" + linked) + ", " +
         joinedSubquery("SELECT DISTINCT d.round_id v" + linked + " AND d.round_id IS NOT NULL") +
         ", i.confidence" + (options.withGeometry ? ", AsText(i.geom)" : ", NULL") +
-        ", i.first_day, i.last_day, i.border_km FROM incidents i WHERE 1 = 1" + where.sql() +
-        " ORDER BY i.id";
+        ", i.first_day, i.last_day, i.border_km, " +
+        joinedSubquery("SELECT DISTINCT p.program v" + linked.substr(0, linked.find(" WHERE")) +
+                       " JOIN designation_programs p ON p.designation_id = d.id" +
+                       linked.substr(linked.find(" WHERE"))) +
+        " FROM incidents i WHERE 1 = 1" + where.sql() + " ORDER BY i.id";
     Statement statement(*m_connection, sql);
     where.bindAll(statement);
     FeatureRow row;
@@ -535,6 +543,7 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
       row.firstDay = optionalDay(statement, 13);
       row.lastDay = optionalDay(statement, 14);
       row.borderKm = statement.optionalReal(15);
+      row.programs = statement.text(16);
       if (!emit(row)) return;
     }
   }
@@ -938,12 +947,13 @@ std::optional<core::ImportBatch> SqliteStore::findImportBatch(const std::string&
 std::optional<core::RecordId> SqliteStore::findIncident(const std::string& externalId,
                                                         const std::string& kind,
                                                         const std::string& start) {
-  Statement select(*m_connection,
-                   "SELECT id FROM incidents WHERE external_id = ? AND kind = ? AND span_start = ? "
-                   "ORDER BY id LIMIT 1");
+  Statement& select = m_connection->cached(
+      "SELECT id FROM incidents WHERE external_id = ? AND kind = ? AND span_start = ? ORDER BY id LIMIT 1");
   select.bind(1, externalId).bind(2, kind).bind(3, start);
-  if (!select.step()) return std::nullopt;
-  return select.integer(0);
+  const std::optional<core::RecordId> id =
+      select.step() ? std::optional<core::RecordId>(select.integer(0)) : std::nullopt;
+  select.reset();
+  return id;
 }
 
 void SqliteStore::addRecordSources(const std::string& kind, core::RecordId id,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "geo/border_distance.h"
 #include "store/sqlite/connection.h"
 #include "store/store.h"
 
@@ -57,11 +58,16 @@ class SqliteStore final : public Store {
   void indexText(const char* kind, core::RecordId recordId, const std::string& text);
   void checkGeometry(const std::string& wkt, const std::string& what);
   bool hasBorder();
+  // The border geometry, read once from border_lines and kept; null when there is none.
+  const geo::BorderDistance* border();
+  std::optional<double> borderKm(const std::string& wkt);
   std::vector<core::RecordId> sourcesOf(const char* kind, core::RecordId recordId);
 
   std::unique_ptr<Connection> m_connection;
   int m_schemaVersion = 0;
   bool m_readOnly = false;
+  std::unique_ptr<geo::BorderDistance> m_border;
+  bool m_borderLoaded = false;
 };
 
 } // namespace borderlens::store::sqlite

@@ -1,0 +1,74 @@
+#include "geo/border_distance.h"
+
+#include "geo/geodesic.h"
+#include "geo/mercator.h"
+
+#define GEOS_USE_ONLY_R_API
+#include <geos_c.h>
+
+#include <stdexcept>
+
+namespace borderlens::geo {
+
+namespace {
+
+int toMercator(double* x, double* y, void*) {
+  const Mercator m = lonLatToMercator(*x, *y);
+  *x = m.x;
+  *y = m.y;
+  return 1;
+}
+
+} // namespace
+
+struct BorderDistance::Impl {
+  GEOSContextHandle_t handle = GEOS_init_r();
+  GEOSGeometry* border = nullptr;
+  const GEOSPreparedGeometry* prepared = nullptr;
+
+  ~Impl() {
+    if (prepared) GEOSPreparedGeom_destroy_r(handle, prepared);
+    if (border) GEOSGeom_destroy_r(handle, border);
+    GEOS_finish_r(handle);
+  }
+
+  GEOSGeometry* readMercator(const std::string& wkt) const {
+    GEOSWKTReader* reader = GEOSWKTReader_create_r(handle);
+    GEOSGeometry* g = GEOSWKTReader_read_r(handle, reader, wkt.c_str());
+    GEOSWKTReader_destroy_r(handle, reader);
+    if (!g) throw std::invalid_argument("unreadable WKT: " + wkt.substr(0, 80));
+    GEOSGeometry* projected = GEOSGeom_transformXY_r(handle, g, &toMercator, nullptr);
+    GEOSGeom_destroy_r(handle, g);
+    if (!projected) throw std::invalid_argument("cannot project: " + wkt.substr(0, 80));
+    return projected;
+  }
+};
+
+BorderDistance::BorderDistance(const std::vector<std::string>& lineWkts) : m_impl(std::make_unique<Impl>()) {
+  std::vector<GEOSGeometry*> parts;
+  for (const auto& wkt : lineWkts) parts.push_back(m_impl->readMercator(wkt));
+  if (parts.empty()) throw std::invalid_argument("no border lines");
+  m_impl->border = GEOSGeom_createCollection_r(m_impl->handle, GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                               static_cast<unsigned>(parts.size()));
+  m_impl->prepared = GEOSPrepare_r(m_impl->handle, m_impl->border);
+}
+
+BorderDistance::~BorderDistance() = default;
+
+double BorderDistance::distanceKm(const std::string& wkt) const {
+  GEOSContextHandle_t h = m_impl->handle;
+  GEOSGeometry* g = m_impl->readMercator(wkt);
+  GEOSCoordSequence* nearest = GEOSPreparedNearestPoints_r(h, m_impl->prepared, g);
+  GEOSGeom_destroy_r(h, g);
+  if (!nearest) throw std::invalid_argument("no nearest point for: " + wkt.substr(0, 80));
+  Mercator onBorder, onGeometry;
+  GEOSCoordSeq_getXY_r(h, nearest, 0, &onBorder.x, &onBorder.y);
+  GEOSCoordSeq_getXY_r(h, nearest, 1, &onGeometry.x, &onGeometry.y);
+  GEOSCoordSeq_destroy_r(h, nearest);
+  double lon1 = 0, lat1 = 0, lon2 = 0, lat2 = 0;
+  mercatorToLonLat(onBorder, lon1, lat1);
+  mercatorToLonLat(onGeometry, lon2, lat2);
+  return geodesicDistanceM(lon1, lat1, lon2, lat2) / 1000.0;
+}
+
+} // namespace borderlens::geo
