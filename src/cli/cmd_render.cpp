@@ -14,7 +14,7 @@ namespace {
 const std::vector<core::OptionSpec>& renderOptions() {
   static const std::vector<core::OptionSpec> options = [] {
     std::vector<core::OptionSpec> list{
-        {"--to", "FILE", "the image to write (.png)"},
+        {"--to", "FILE", "the image to write: .png, or .tif for a georeferenced GeoTIFF (EPSG:3857)"},
         {"--size", "WxH", "image size in pixels (default 1600x1000)"},
         {"--script", "S", "label script: latin (default), chinese or korean"},
         {"--style", "FILE", "style file (default assets/style.json)"},
@@ -39,9 +39,10 @@ render::LabelScript parseScript(const std::string& text) {
 } // namespace
 
 std::string renderHelp() {
-  return std::string("Usage: borderlens render [DB] --to FILE.png [--bbox W,S,E,N] [--size WxH] [filters]\n\n"
+  return std::string("Usage: borderlens render [DB] --to FILE.png|FILE.tif [--bbox W,S,E,N] [--size WxH] [filters]\n\n"
                      "Draws the map without a window or display (OpenGL through EGL surfaceless,\n"
-                     "the same renderer as the map window) and writes it as a PNG. Without DB, the\n"
+                     "the same renderer as the map window) and writes it as a PNG, or as a GeoTIFF\n"
+                     "georeferenced in EPSG:3857 (gdalinfo shows its CRS and geotransform). Without DB, the\n"
                      "base map alone. The view is --bbox, else the extent of the matching records,\n"
                      "else the whole border region. The time window ends with --until DATE here,\n"
                      "since --to names the image. Filters select what the store returns.\n\n") +

@@ -25,7 +25,9 @@ const std::vector<core::OptionSpec>& filterOptions(bool toIsOutput) {
   static const std::vector<core::OptionSpec> withoutTo = [] {
     std::vector<core::OptionSpec> list;
     for (const auto& option : all) {
-      if (option.name != "--to") list.push_back(option);
+      if (option.name == "--to") continue;
+      list.push_back(option);
+      if (option.name == "--until") list.back().help = "time window end (YYYY, YYYY-MM or YYYY-MM-DD)";
     }
     return list;
   }();

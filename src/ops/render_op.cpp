@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/model.h"
+#include "export/raster.h"
 #include "render/scene/overlay.h"
 #include "ops/geodata_path.h"
 #include "ops/map_loader.h"
@@ -83,8 +84,10 @@ void parseSize(const std::string& text, int& width, int& height) {
 
 RenderReport runRender(const RenderOptions& options, const core::Progress& progress) {
   if (options.output.empty()) throw core::UsageError("render: no output file given (--to)");
-  if (lowerExtension(options.output) != ".png") {
-    throw core::UsageError("render: unknown image format for '" + options.output + "' (use .png)");
+  const std::string extension = lowerExtension(options.output);
+  const bool geoTiff = extension == ".tif" || extension == ".tiff";
+  if (extension != ".png" && !geoTiff) {
+    throw core::UsageError("render: unknown image format for '" + options.output + "' (use .png, .tif or .tiff)");
   }
   std::error_code ec;
   if (std::filesystem::exists(options.output, ec) && !options.overwrite) {
@@ -141,7 +144,16 @@ RenderReport runRender(const RenderOptions& options, const core::Progress& progr
     renderer.drawOverlay(overlay, camera);
   }
   render::Image image{options.width, options.height, framebuffer.readRgba()};
-  image.writePng(options.output);
+  if (geoTiff) {
+    // The image spans the camera's view exactly, so its geotransform follows from the camera.
+    const double halfW = camera.width * camera.metresPerPixel() / 2;
+    const double halfH = camera.height * camera.metresPerPixel() / 2;
+    exports::writeGeoTiff(options.output, image.width, image.height, image.rgba,
+                          {camera.centerX - halfW, camera.centerY - halfH, camera.centerX + halfW,
+                           camera.centerY + halfH});
+  } else {
+    image.writePng(options.output);
+  }
 
   RenderReport report;
   report.width = options.width;

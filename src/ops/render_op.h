@@ -18,7 +18,7 @@ inline constexpr geo::BBox kBorderRegion{121.2, 38.4, 131.0, 43.2};
 
 struct RenderOptions {
   std::string database;                // empty: base map only
-  std::string output;                  // .png
+  std::string output;                  // .png, or .tif/.tiff for a georeferenced GeoTIFF
   std::optional<geo::BBox> bbox;       // default: the database's extent, else kBorderRegion
   int width = 1600;
   int height = 1000;
@@ -43,7 +43,8 @@ struct RenderReport {
 std::vector<std::string> describeFilter(const store::FilterSpec& filter,
                                         const std::vector<store::RoundRow>& rounds);
 
-// Draws the map headless (EGL surfaceless, the window's renderer) and writes it as PNG.
+// Draws the map headless (EGL surfaceless, the window's renderer) and writes it as PNG, or as
+// a GeoTIFF in EPSG:3857 georeferenced to the view.
 // Refuses an existing output without `overwrite`, and a size beyond the GL limits, before
 // drawing anything.
 RenderReport runRender(const RenderOptions& options, const core::Progress& progress = {});

@@ -1,5 +1,6 @@
 #include "ui/panels.h"
 
+#include "ops/export_op.h"
 #include "ops/import_op.h"
 #include "ops/render_op.h"
 
@@ -53,39 +54,64 @@ void drawJobWindow(ViewModel& model) {
   ImGui::End();
 }
 
+void startImageExport(ViewModel& model, const std::string& path, const std::string& title) {
+  ops::RenderOptions options;
+  options.database = model.database;
+  options.output = path;
+  options.overwrite = true;
+  options.bbox = model.camera.visibleBBox();
+  options.width = model.camera.width;
+  options.height = model.camera.height;
+  options.filter = model.filter.toSpec(model.scene);
+  options.script = model.script;
+  options.title = title;
+  model.job.start("Exporting " + std::filesystem::path(path).filename().string(), [options](const auto& progress) {
+    const ops::RenderReport report = ops::runRender(options, progress);
+    return "wrote " + options.output + " (" + std::to_string(report.width) + "x" + std::to_string(report.height) + ")";
+  });
+}
+
+void startLayersExport(ViewModel& model, const std::string& path) {
+  ops::ExportOptions options;
+  options.database = model.database;
+  options.output = path;
+  options.overwrite = true;
+  options.filter = model.filter.toSpec(model.scene);
+  options.filter.bbox = model.camera.visibleBBox();
+  model.job.start("Exporting " + std::filesystem::path(path).filename().string(), [options](const auto& progress) {
+    ops::runExport(options, progress);
+    return "wrote " + options.output + " and " + options.output + ".manifest.json";
+  });
+}
+
 void drawExportDialog(ViewModel& model) {
   if (!model.exportDialogOpen) return;
-  static std::string path = "borderlens-map.png";
+  static int kind = 0;  // 0 map image, 1 layers
+  static std::string imagePath = "borderlens-map.png";
+  static std::string layersPath = "borderlens-layers.gpkg";
   static std::string title;
-  static int script = 0;
-  ImGui::SetNextWindowSize(ImVec2(460, 0), ImGuiCond_Appearing);
-  if (!ImGui::Begin("Export map image", &model.exportDialogOpen, ImGuiWindowFlags_NoSavedSettings)) {
+  ImGui::SetNextWindowSize(ImVec2(480, 0), ImGuiCond_Appearing);
+  if (!ImGui::Begin("Export", &model.exportDialogOpen, ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::End();
     return;
   }
-  ImGui::TextWrapped("Draws the current view with the current filters, a legend, scale bar, north "
-                     "arrow, caption and attribution.");
-  ImGui::InputText("file (.png)", &path);
-  ImGui::InputText("title", &title);
-  script = static_cast<int>(model.script);
+  ImGui::TextWrapped("Exports what the map shows now: this view and the current filters.");
+  ImGui::RadioButton("Map image", &kind, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("Map layers", &kind, 1);
+  if (kind == 0) {
+    ImGui::InputText("file (.png, .tif)", &imagePath);
+    ImGui::InputText("title", &title);
+    ImGui::TextDisabled("with legend, scale bar, north arrow, caption and attribution; .tif is georeferenced");
+  } else {
+    ImGui::InputText("file", &layersPath);
+    ImGui::TextDisabled(".gpkg .geojson .kml .csv .fgb, or a directory for Shapefiles (--format shp)");
+  }
   const bool busy = model.job.running();
   if (busy) ImGui::BeginDisabled();
   if (ImGui::Button("Export")) {
-    ops::RenderOptions options;
-    options.database = model.database;
-    options.output = path;
-    options.overwrite = true;
-    options.bbox = model.camera.visibleBBox();
-    options.width = model.camera.width;
-    options.height = model.camera.height;
-    options.filter = model.filter.toSpec(model.scene);
-    options.script = static_cast<render::LabelScript>(script);
-    options.title = title;
-    model.job.start("Exporting " + std::filesystem::path(path).filename().string(), [options](const auto& progress) {
-      const ops::RenderReport report = ops::runRender(options, progress);
-      return "wrote " + options.output + " (" + std::to_string(report.width) + "x" +
-             std::to_string(report.height) + ")";
-    });
+    if (kind == 0) startImageExport(model, imagePath, title);
+    else startLayersExport(model, layersPath);
     model.exportDialogOpen = false;
   }
   if (busy) ImGui::EndDisabled();

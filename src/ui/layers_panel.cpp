@@ -35,7 +35,7 @@ void drawLayersPanel(ViewModel& model) {
   ImGui::RadioButton("한글", &script, 2);
   model.script = static_cast<render::LabelScript>(script);
   ImGui::Separator();
-  if (ImGui::Button("Export map image...")) model.exportDialogOpen = true;
+  if (ImGui::Button("Export...")) model.exportDialogOpen = true;
   ImGui::TextDisabled("Drop list or incident files on the map to import them.");
 }
 

@@ -20,6 +20,9 @@ void drawMapOverlay(ViewModel& model);   // scale bar, attribution, hover toolti
 // The progress window of a running import or export, with Cancel; and the export dialog.
 void drawJobWindow(ViewModel& model);
 void drawExportDialog(ViewModel& model);
+// Exports the current view and filters in the background (what the Export dialog runs).
+void startImageExport(ViewModel& model, const std::string& path, const std::string& title);
+void startLayersExport(ViewModel& model, const std::string& path);
 // Imports dropped files into the open database in the background; the map reloads after.
 void startImport(ViewModel& model, const std::vector<std::string>& files);
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 #include <cstdlib>
@@ -124,4 +125,35 @@ TEST_CASE("a file dropped on the window is imported in the background and shown"
   CHECK_FALSE(model.job.running());
   CHECK(model.message.find("imported 1 new records") != std::string::npos);
   CHECK(model.scene.features.size() == before + 1);
+}
+
+TEST_CASE("the export dialog's actions write the view's layers and image without blocking") {
+  test::TempDir dir;
+  const std::string db = dir.file("fixture.db");
+  {
+    auto store = store::openStore(db, store::OpenMode::Create);
+    test::fillFixture(*store);
+  }
+  ui::ViewOptions options;
+  options.database = db;
+  options.screenshot = dir.file("unused.png");
+  options.settingsPath = dir.file("view.json");
+  options.bbox = geo::BBox{123.0, 39.0, 125.0, 42.0};
+  ui::App app(options);
+  ui::ViewModel& model = app.model();
+  const auto wait = [&] {
+    for (int i = 0; i < 1000 && model.job.running(); ++i) {
+      app.frame(0.016f);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    app.frame(0.016f);
+  };
+  ui::startLayersExport(model, dir.file("view.gpkg"));
+  wait();
+  CHECK(model.message.find("wrote") != std::string::npos);
+  CHECK(std::filesystem::exists(dir.file("view.gpkg")));
+  CHECK(std::filesystem::exists(dir.file("view.gpkg.manifest.json")));
+  ui::startImageExport(model, dir.file("view.tif"), "Test view");
+  wait();
+  CHECK(std::filesystem::exists(dir.file("view.tif")));
 }

@@ -6,7 +6,9 @@
 // Scene: {"database": "fixture" | "none" | "demo", "bbox": [W,S,E,N], "size": [W,H],
 //         "script": "latin" | "chinese" | "korean", "filter": {"rounds": [...], "from": "...",
 //         "until": "...", "kinds": [...], "authorities": [...], "min_confidence": X},
-//         "tolerance": {"mean": M, "pixels": P}}
+//         "format": "png" | "tif", "tolerance": {"mean": M, "pixels": P}}
+// A "tif" scene writes a GeoTIFF, checks its CRS and geotransform, and compares its pixels
+// with the expected PNG.
 #include "core/date.h"
 #include "core/model.h"
 #include "ops/geodata_path.h"
@@ -15,7 +17,9 @@
 #include "store/store.h"
 #include "support/fixture.h"
 
+#include <gdal.h>
 #include <nlohmann/json.hpp>
+#include <ogr_srs_api.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -40,6 +44,30 @@ store::FilterSpec filterFrom(const nlohmann::json& json) {
   if (json.contains("until")) filter.window.to = core::Date::parseOrThrow(json["until"].get<std::string>()).lastDay();
   if (json.contains("min_confidence")) filter.minConfidence = json["min_confidence"].get<double>();
   return filter;
+}
+
+// Reads an RGBA GeoTIFF back with GDAL, checking that it is in EPSG:3857 with a north-up
+// geotransform.
+render::Image readGeoTiff(const std::string& path) {
+  GDALAllRegister();
+  GDALDatasetH dataset = GDALOpen(path.c_str(), GA_ReadOnly);
+  if (!dataset) throw std::runtime_error(path + ": GDAL cannot open it");
+  OGRSpatialReferenceH srs = OSRNewSpatialReference(GDALGetProjectionRef(dataset));
+  const char* code = OSRGetAuthorityCode(srs, nullptr);
+  const bool mercator = code && std::string(code) == "3857";
+  OSRDestroySpatialReference(srs);
+  double transform[6];
+  const bool georeferenced = GDALGetGeoTransform(dataset, transform) == CE_None && transform[1] > 0 && transform[5] < 0;
+  render::Image image{GDALGetRasterXSize(dataset), GDALGetRasterYSize(dataset), {}};
+  image.rgba.resize(static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 4);
+  int bands[] = {1, 2, 3, 4};
+  const CPLErr read = GDALDatasetRasterIO(dataset, GF_Read, 0, 0, image.width, image.height, image.rgba.data(),
+                                          image.width, image.height, GDT_Byte, 4, bands, 4, image.width * 4, 1);
+  GDALClose(dataset);
+  if (!mercator) throw std::runtime_error(path + ": not in EPSG:3857");
+  if (!georeferenced) throw std::runtime_error(path + ": no north-up geotransform");
+  if (read != CE_None) throw std::runtime_error(path + ": cannot read its pixels");
+  return image;
 }
 
 } // namespace
@@ -82,12 +110,14 @@ int main(int argc, char** argv) {
                      : script == "korean" ? render::LabelScript::Korean
                                           : render::LabelScript::Latin;
     options.filter = filterFrom(scene.value("filter", nlohmann::json::object()));
-    options.output = (outputDir / (name + ".actual.png")).string();
+    const bool geoTiff = scene.value("format", "png") == "tif";
+    options.output = (outputDir / (name + (geoTiff ? ".actual.tif" : ".actual.png"))).string();
     options.overwrite = true;
     const ops::RenderReport report = ops::runRender(options);
 
     const std::filesystem::path expectedPath = expectedDir / (name + ".png");
-    const render::Image actual = render::Image::readPng(options.output);
+    const render::Image actual = geoTiff ? readGeoTiff(options.output) : render::Image::readPng(options.output);
+    if (geoTiff) actual.writePng((outputDir / (name + ".actual.png")).string());
     if (const char* update = std::getenv("BORDERLENS_UPDATE_RENDER"); update && std::string(update) == "1") {
       actual.writePng(expectedPath.string());
       std::cout << name << ": expected image written (" << report.renderer << ")\n";
