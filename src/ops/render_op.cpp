@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/model.h"
+#include "export/manifest.h"
 #include "export/raster.h"
 #include "render/scene/overlay.h"
 #include "ops/geodata_path.h"
@@ -13,6 +14,7 @@
 #include "render/scene/style.h"
 
 #include <charconv>
+#include <set>
 #include <filesystem>
 
 namespace borderlens::ops {
@@ -69,6 +71,53 @@ std::vector<std::string> describeFilter(const store::FilterSpec& filter,
   if (!other.empty()) lines.push_back("Filter: " + other);
   return lines;
 }
+
+namespace {
+
+// Records whose sources the manifest lists one by one; past this many it gives the count and
+// points to `borderlens export`, which writes every source.
+constexpr std::size_t kManifestSourceRecords = 50000;
+
+void writeImageManifest(const RenderOptions& options, const render::SceneGeometry& scene, bool geoTiff,
+                        const RenderReport& report) {
+  exports::ManifestInput manifest;
+  manifest.command = "render";
+  manifest.format = geoTiff ? "gtiff" : "png";
+  manifest.database = options.database;
+  manifest.filter = options.filter;
+  manifest.layers = {{"entities", report.entities, {}}, {"incidents", report.incidents, {}}};
+  manifest.createdAt = exports::creationTime();
+  manifest.version = version();
+  manifest.extra["size"] = {options.width, options.height};
+  manifest.extra["attribution"] = scene.attribution;
+  if (!options.database.empty()) {
+    auto db = store::openStore(options.database, store::OpenMode::ReadOnly);
+    manifest.schemaVersion = db->schemaVersion();
+    if (scene.features.size() <= kManifestSourceRecords) {
+      std::set<core::RecordId> ids;
+      for (const auto& row : scene.features) {
+        if (row.type == store::FeatureType::Entity) {
+          if (auto e = db->entity(row.id)) ids.insert(e->sourceIds.begin(), e->sourceIds.end());
+          for (const auto& d : db->designationsOf(row.id)) ids.insert(d.sourceIds.begin(), d.sourceIds.end());
+        } else if (auto i = db->incident(row.id)) {
+          ids.insert(i->sourceIds.begin(), i->sourceIds.end());
+        }
+      }
+      for (auto id : ids) {
+        if (auto source = db->source(id)) manifest.sources.push_back(*source);
+      }
+    } else {
+      manifest.warnings.push_back(std::to_string(scene.features.size()) +
+                                  " records drawn: their sources are not listed here; `borderlens export` "
+                                  "with the same filters writes every source");
+    }
+  }
+  exports::writeManifest(exports::manifestJson(manifest), options.output,
+                         std::filesystem::path(options.output).filename().string(),
+                         options.output + ".manifest.json");
+}
+
+} // namespace
 
 void parseSize(const std::string& text, int& width, int& height) {
   const auto x = text.find('x');
@@ -161,6 +210,7 @@ RenderReport runRender(const RenderOptions& options, const core::Progress& progr
   for (const auto& p : scene.points) {
     (p.category & render::category::kIncident ? report.incidents : report.entities)++;
   }
+  writeImageManifest(options, scene, geoTiff, report);
   report.labels = renderer.placedLabels().size();
   report.renderer = context.rendererName();
   core::reportProgress(progress, 1.0, "written");

@@ -3,6 +3,8 @@
 #include "support/fixture.h"
 #include "support/printers.h"
 
+#include "support/parse_checks.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -17,39 +19,9 @@ namespace {
 
 const std::string kFixtures = std::string(BORDERLENS_FIXTURES) + "/ftm/";
 
-const EntityRecord& entity(const ParseResult& result, const std::string& key) {
-  const auto it = std::find_if(result.entities.begin(), result.entities.end(),
-                               [&](const EntityRecord& e) { return e.key == key; });
-  REQUIRE_MESSAGE(it != result.entities.end(), "no entity " << key);
-  return *it;
-}
-
-bool hasIdentifier(const EntityRecord& e, const std::string& scheme, const std::string& value) {
-  return std::any_of(e.identifiers.begin(), e.identifiers.end(), [&](const core::Identifier& i) {
-    return i.scheme == scheme && i.value == value;
-  });
-}
-
-// The reason rejected on `line`, or "" when nothing was.
-std::string rejectedOn(const ParseResult& result, std::uint64_t line) {
-  for (const auto& rejected : result.rejected) {
-    if (rejected.where.line == line) return rejected.reason;
-  }
-  return {};
-}
-
 bool hasWarning(const ParseResult& result, const std::string& part) {
   return std::any_of(result.warnings.begin(), result.warnings.end(),
                      [&](const std::string& w) { return w.find(part) != std::string::npos; });
-}
-
-std::string thrownBy(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const core::InputRejected& e) {
-    return e.what();
-  }
-  return "(nothing thrown)";
 }
 
 } // namespace
@@ -63,7 +35,7 @@ TEST_CASE("FtM JSON lines: entities, names, addresses and identifiers") {
   CHECK(result.rejected.empty());
   REQUIRE(result.entities.size() == 4);
 
-  const auto& trading = entity(result, "fx-trading");
+  const auto& trading = test::recordWithKey(result, "fx-trading");
   CHECK(trading.kind == core::EntityKind::Organization);
   CHECK(trading.where.line == 3);
   REQUIRE(trading.names.size() == 5);
@@ -79,10 +51,10 @@ TEST_CASE("FtM JSON lines: entities, names, addresses and identifiers") {
   CHECK(trading.names[3].quality == "alias");
   CHECK(trading.names[4].text == "Fixture Co");
   CHECK(trading.names[4].quality == "weak");
-  CHECK(hasIdentifier(trading, "ftm", "fx-trading"));
-  CHECK(hasIdentifier(trading, "registrationNumber", "FX-123"));
-  CHECK(hasIdentifier(trading, "un", "KPe.900"));
-  CHECK(hasIdentifier(trading, "ofac", "90001"));
+  CHECK(test::hasIdentifier(trading, "ftm", "fx-trading"));
+  CHECK(test::hasIdentifier(trading, "registrationNumber", "FX-123"));
+  CHECK(test::hasIdentifier(trading, "un", "KPe.900"));
+  CHECK(test::hasIdentifier(trading, "ofac", "90001"));
   CHECK(trading.nationalities == std::vector<std::string>{"cn"});
   CHECK(trading.notes == "Fixture company, stands for no real party.");
   REQUIRE(trading.firstSeen);
@@ -114,7 +86,7 @@ TEST_CASE("FtM JSON lines: entities, names, addresses and identifiers") {
   CHECK(trading.sources[2].publisher == "Fixture Gazetteer");
   CHECK(trading.sources[2].url == "https://example.org/fixture/dandong");
 
-  const auto& pak = entity(result, "fx-pak");
+  const auto& pak = test::recordWithKey(result, "fx-pak");
   CHECK(pak.kind == core::EntityKind::Person);
   REQUIRE(pak.names.size() == 2);
   CHECK(pak.names[1].script == core::Script::Hangul);
@@ -126,18 +98,18 @@ TEST_CASE("FtM JSON lines: entities, names, addresses and identifiers") {
   REQUIRE(pak.sources.size() == 1);  // one publisher: it is the URL's
   CHECK(pak.sources[0].publisher == "Fixture Press");
   CHECK(pak.sources[0].url == "https://example.org/fixture/pak");
-  CHECK(hasIdentifier(pak, "passport", "P1234567"));
+  CHECK(test::hasIdentifier(pak, "passport", "P1234567"));
 
-  const auto& star = entity(result, "fx-star");
+  const auto& star = test::recordWithKey(result, "fx-star");
   CHECK(star.kind == core::EntityKind::Vessel);
-  CHECK(hasIdentifier(star, "imo", "9000001"));
+  CHECK(test::hasIdentifier(star, "imo", "9000001"));
   CHECK(star.nationalities == std::vector<std::string>{"kp"});
-  CHECK(entity(result, "fx-plane").kind == core::EntityKind::Aircraft);
+  CHECK(test::recordWithKey(result, "fx-plane").kind == core::EntityKind::Aircraft);
 }
 
 TEST_CASE("FtM JSON lines: sanctions become designations with normalised authorities") {
   const auto result = ingest::parseFtmJson(kFixtures + "good.ftm.json", {});
-  const auto& trading = entity(result, "fx-trading");
+  const auto& trading = test::recordWithKey(result, "fx-trading");
   REQUIRE(trading.designations.size() == 3);
   const auto& un = trading.designations[0];
   CHECK(un.authority == "UN");
@@ -155,7 +127,7 @@ TEST_CASE("FtM JSON lines: sanctions become designations with normalised authori
   CHECK(trading.designations[2].authority == "Fixture Sanctions Office");
   CHECK(hasWarning(result, "authority 'Fixture Sanctions Office' is not one borderlens knows"));
 
-  const auto& pak = entity(result, "fx-pak");
+  const auto& pak = test::recordWithKey(result, "fx-pak");
   REQUIRE(pak.designations.size() == 3);
   CHECK(pak.designations[0].authority == "EU");
   CHECK(pak.designations[0].listed == core::Date::ym(2018, 1));
@@ -165,13 +137,13 @@ TEST_CASE("FtM JSON lines: sanctions become designations with normalised authori
 
 TEST_CASE("FtM JSON lines: links, and what is skipped is reported") {
   const auto result = ingest::parseFtmJson(kFixtures + "good.ftm.json", {});
-  const auto& pak = entity(result, "fx-pak");
+  const auto& pak = test::recordWithKey(result, "fx-pak");
   REQUIRE(pak.links.size() == 1);
   CHECK(pak.links[0].target.scheme == "ftm");
   CHECK(pak.links[0].target.value == "fx-trading");
   CHECK(pak.links[0].relation == "owner of");
   // The director is not in the file, so the link hangs on the organization, seen from there.
-  const auto& trading = entity(result, "fx-trading");
+  const auto& trading = test::recordWithKey(result, "fx-trading");
   REQUIRE(trading.links.size() == 1);
   CHECK(trading.links[0].target.value == "fx-outside");
   CHECK(trading.links[0].relation == "directed by");
@@ -200,18 +172,18 @@ TEST_CASE("FtM JSON lines: each bad line is rejected with its line and reason") 
   }
   const auto result = ingest::parseFtmJson(path, {});
   CHECK(result.recordsRead == 14);
-  CHECK(rejectedOn(result, 2) == "invalid JSON (at byte 31)");
-  CHECK(rejectedOn(result, 3) == "not a JSON object");
-  CHECK(rejectedOn(result, 4) == "record has no id");
-  CHECK(rejectedOn(result, 5) == "no name");
-  CHECK(rejectedOn(result, 6) == "duplicate id 'fx-ok' (first on line 1)");
-  CHECK(rejectedOn(result, 7) == "latitude '95' is out of range [-90, 90]");
-  CHECK(rejectedOn(result, 8) == "latitude 'NaN' is not a finite number");
-  CHECK(rejectedOn(result, 9) == "entity 'fx-ghost' is not in this file");
-  CHECK(rejectedOn(result, 10) == "startDate '2017-13-45' is not a date");
-  CHECK(rejectedOn(result, 11) == "entity 'fx-noname' was rejected");
-  CHECK(rejectedOn(result, 12) == "property 'name' is not a list");
-  CHECK(rejectedOn(result, 14) == "invalid UTF-8 (at byte 77)");
+  CHECK(test::rejectedOn(result, 2) == "invalid JSON (at byte 31)");
+  CHECK(test::rejectedOn(result, 3) == "not a JSON object");
+  CHECK(test::rejectedOn(result, 4) == "record has no id");
+  CHECK(test::rejectedOn(result, 5) == "no name");
+  CHECK(test::rejectedOn(result, 6) == "duplicate id 'fx-ok' (first on line 1)");
+  CHECK(test::rejectedOn(result, 7) == "latitude '95' is out of range [-90, 90]");
+  CHECK(test::rejectedOn(result, 8) == "latitude 'NaN' is not a finite number");
+  CHECK(test::rejectedOn(result, 9) == "entity 'fx-ghost' is not in this file");
+  CHECK(test::rejectedOn(result, 10) == "startDate '2017-13-45' is not a date");
+  CHECK(test::rejectedOn(result, 11) == "entity 'fx-noname' was rejected");
+  CHECK(test::rejectedOn(result, 12) == "property 'name' is not a list");
+  CHECK(test::rejectedOn(result, 14) == "invalid UTF-8 (at byte 77)");
   CHECK(result.rejected.size() == 12);
   for (const auto& rejected : result.rejected) CHECK(rejected.where.file == path);
   CHECK(result.rejected[4].where.id == "fx-ok");
@@ -225,12 +197,12 @@ TEST_CASE("FtM JSON lines: each bad line is rejected with its line and reason") 
 TEST_CASE("FtM JSON lines: a file that is not FtM is rejected whole") {
   test::TempDir dir;
   std::ofstream(dir.file("empty.json")).close();
-  CHECK(thrownBy([&] { ingest::parseFtmJson(dir.file("empty.json"), {}); }) ==
+  CHECK(test::thrownBy([&] { ingest::parseFtmJson(dir.file("empty.json"), {}); }) ==
         dir.file("empty.json") + ": the file is empty");
   const std::string rounds = std::string(BORDERLENS_FIXTURES) + "/rounds/good.csv";
-  CHECK(thrownBy([&] { ingest::parseFtmJson(rounds, {}); }) ==
+  CHECK(test::thrownBy([&] { ingest::parseFtmJson(rounds, {}); }) ==
         rounds + ": not FollowTheMoney JSON lines (line 1: invalid JSON (at byte 1))");
-  CHECK(thrownBy([&] { ingest::parseFtmJson(dir.file("missing.json"), {}); }) ==
+  CHECK(test::thrownBy([&] { ingest::parseFtmJson(dir.file("missing.json"), {}); }) ==
         dir.file("missing.json") + ": cannot open");
 }
 
@@ -244,7 +216,7 @@ TEST_CASE("OpenSanctions targets.simple.csv") {
   CHECK(result.rejected.empty());
   REQUIRE(result.entities.size() == 3);
 
-  const auto& trading = entity(result, "fx-t-1");
+  const auto& trading = test::recordWithKey(result, "fx-t-1");
   CHECK(trading.kind == core::EntityKind::Organization);
   CHECK(trading.where.line == 2);
   REQUIRE(trading.names.size() == 3);
@@ -255,8 +227,8 @@ TEST_CASE("OpenSanctions targets.simple.csv") {
   CHECK(trading.names[2].quality == "alias");
   REQUIRE(trading.addresses.size() == 2);
   CHECK(trading.addresses[1].text == "No. 1 Fixture Road; Dandong");
-  CHECK(hasIdentifier(trading, "identifier", "FX-123"));
-  CHECK(hasIdentifier(trading, "ftm", "fx-t-1"));
+  CHECK(test::hasIdentifier(trading, "identifier", "FX-123"));
+  CHECK(test::hasIdentifier(trading, "ftm", "fx-t-1"));
   REQUIRE(trading.designations.size() == 2);
   CHECK(trading.designations[0].authority == "OFAC");
   CHECK(trading.designations[0].programs == std::vector<std::string>{"DPRK3"});
@@ -267,7 +239,7 @@ TEST_CASE("OpenSanctions targets.simple.csv") {
   CHECK(trading.firstSeen == core::Date::ymd(2017, 8, 23));
   CHECK(trading.lastSeen == core::Date::ymd(2024, 5, 3));
 
-  const auto& pak = entity(result, "fx-t-2");
+  const auto& pak = test::recordWithKey(result, "fx-t-2");
   CHECK(pak.kind == core::EntityKind::Person);
   REQUIRE(pak.names.size() == 3);
   CHECK(pak.names[1].script == core::Script::Hangul);
@@ -276,9 +248,9 @@ TEST_CASE("OpenSanctions targets.simple.csv") {
   CHECK(pak.designations.empty());  // two authorities in its datasets: which one is unknown
   CHECK(hasWarning(result, path + ":3 (fx-t-2): sanction 'DPRK - 2017-08-05' not imported"));
 
-  const auto& star = entity(result, "fx-t-3");
+  const auto& star = test::recordWithKey(result, "fx-t-3");
   CHECK(star.kind == core::EntityKind::Vessel);
-  CHECK(hasIdentifier(star, "imo", "9000001"));
+  CHECK(test::hasIdentifier(star, "imo", "9000001"));
   CHECK(std::find(result.warnings.begin(), result.warnings.end(),
                   path + ": 1 CryptoWallet record not imported (schema not imported): line 5") !=
         result.warnings.end());
@@ -288,17 +260,17 @@ TEST_CASE("OpenSanctions targets.simple.csv") {
 TEST_CASE("OpenSanctions targets.simple.csv: bad rows and a missing column") {
   const auto result = ingest::parseFtmTargetsCsv(kFixtures + "bad_targets.simple.csv", {});
   CHECK(result.entities.size() == 1);
-  CHECK(rejectedOn(result, 3) == "expected 15 fields, found 6");
-  CHECK(rejectedOn(result, 4) == "name is empty");
-  CHECK(rejectedOn(result, 5) == "duplicate id 'fx-t-1' (first on line 2)");
-  CHECK(rejectedOn(result, 6) == "first_seen 'yesterday' is not a date");
+  CHECK(test::rejectedOn(result, 3) == "expected 15 fields, found 6");
+  CHECK(test::rejectedOn(result, 4) == "name is empty");
+  CHECK(test::rejectedOn(result, 5) == "duplicate id 'fx-t-1' (first on line 2)");
+  CHECK(test::rejectedOn(result, 6) == "first_seen 'yesterday' is not a date");
   CHECK(result.rejected.size() == 4);
 
   const std::string missing = kFixtures + "missing_name.simple.csv";
-  CHECK(thrownBy([&] { ingest::parseFtmTargetsCsv(missing, {}); }) ==
+  CHECK(test::thrownBy([&] { ingest::parseFtmTargetsCsv(missing, {}); }) ==
         missing + ": missing required column 'name'");
   const std::string ftm = kFixtures + "good.ftm.json";
-  CHECK(thrownBy([&] { ingest::parseFtmTargetsCsv(ftm, {}); }) ==
+  CHECK(test::thrownBy([&] { ingest::parseFtmTargetsCsv(ftm, {}); }) ==
         ftm + ": missing required column 'id'");
 }
 

@@ -4,6 +4,8 @@
 #include "ingest/ofac_xml.h"
 #include "support/printers.h"
 
+#include "support/parse_checks.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -16,19 +18,6 @@ using ingest::ParseResult;
 namespace {
 
 const std::string kFixtures = std::string(BORDERLENS_FIXTURES) + "/ofac/";
-
-const EntityRecord& record(const ParseResult& result, const std::string& key) {
-  const auto it = std::find_if(result.entities.begin(), result.entities.end(),
-                               [&](const EntityRecord& e) { return e.key == key; });
-  REQUIRE_MESSAGE(it != result.entities.end(), "no record " << key);
-  return *it;
-}
-
-bool hasIdentifier(const EntityRecord& e, const std::string& scheme, const std::string& value) {
-  return std::any_of(e.identifiers.begin(), e.identifiers.end(), [&](const core::Identifier& id) {
-    return id.scheme == scheme && id.value == value;
-  });
-}
 
 bool hasName(const EntityRecord& e, const std::string& text, const std::string& quality) {
   return std::any_of(e.names.begin(), e.names.end(),
@@ -57,24 +46,24 @@ TEST_CASE("OFAC CSV: CRLF, the trailing 0x1A and -0- nulls are tolerated") {
   CHECK(result.entities.size() == 8);
   CHECK(result.rejected.empty());
   CHECK_FALSE(result.listDate);
-  const auto& star = record(result, "99005");
+  const auto& star = test::recordWithKey(result, "99005");
   CHECK(star.kind == core::EntityKind::Vessel);
   CHECK(star.notes.find("Call sign: HMFX1") != std::string::npos);
   CHECK(star.notes.find("-0-") == std::string::npos);
-  CHECK(record(result, "99008").kind == core::EntityKind::Aircraft);
-  CHECK(record(result, "99001").kind == core::EntityKind::Organization);
-  CHECK(record(result, "99007").notes.empty());
+  CHECK(test::recordWithKey(result, "99008").kind == core::EntityKind::Aircraft);
+  CHECK(test::recordWithKey(result, "99001").kind == core::EntityKind::Organization);
+  CHECK(test::recordWithKey(result, "99007").notes.empty());
 }
 
 TEST_CASE("OFAC CSV: several programs in one field are split") {
   const auto result = trio();
-  CHECK(record(result, "99001").designations.at(0).programs ==
+  CHECK(test::recordWithKey(result, "99001").designations.at(0).programs ==
         std::vector<std::string>{"DPRK3", "DPRK4"});
-  CHECK(record(result, "99006").designations.at(0).programs ==
+  CHECK(test::recordWithKey(result, "99006").designations.at(0).programs ==
         std::vector<std::string>{"NPWMD", "DPRK3"});
   CHECK(ingest::splitOfacPrograms("DPRK3] [DPRK-NKSPEA") ==
         std::vector<std::string>{"DPRK3", "DPRK-NKSPEA"});
-  const auto& d = record(result, "99002").designations.at(0);
+  const auto& d = test::recordWithKey(result, "99002").designations.at(0);
   CHECK(d.authority == "OFAC");
   CHECK(d.reference == "99002");
   CHECK_FALSE(d.listed);
@@ -83,26 +72,26 @@ TEST_CASE("OFAC CSV: several programs in one field are split") {
 TEST_CASE(
     "OFAC CSV: Remarks give IMO numbers, birth dates, nationality, passports, aliases, links") {
   const auto result = trio();
-  CHECK(hasIdentifier(record(result, "99001"), "imo", "9100001"));
-  CHECK(hasIdentifier(record(result, "99005"), "imo", "9200001"));
-  const auto& pak = record(result, "99002");
+  CHECK(test::hasIdentifier(test::recordWithKey(result, "99001"), "imo", "9100001"));
+  CHECK(test::hasIdentifier(test::recordWithKey(result, "99005"), "imo", "9200001"));
+  const auto& pak = test::recordWithKey(result, "99002");
   CHECK(pak.kind == core::EntityKind::Person);
   CHECK(pak.names.front().text == "PAK, Fixture Nam");
   CHECK(pak.birthDates == std::vector<std::string>{"1970-01-02"});
   CHECK(pak.nationalities == std::vector<std::string>{"Korea, North"});
-  CHECK(hasIdentifier(pak, "passport", "900000001"));
+  CHECK(test::hasIdentifier(pak, "passport", "900000001"));
   REQUIRE(pak.links.size() == 1);
   CHECK(pak.links[0].target.scheme == "name");
   CHECK(pak.links[0].target.value == "KOREA FIXTURE SHIPPING COMPANY LIMITED");
   CHECK(pak.links[0].relation == "linked to");
   CHECK(pak.notes.find("Gender Male") != std::string::npos);
-  CHECK(record(result, "99003").birthDates == std::vector<std::string>{"1961"});
-  CHECK(hasName(record(result, "99006"), "DFI", "a.k.a."));
+  CHECK(test::recordWithKey(result, "99003").birthDates == std::vector<std::string>{"1961"});
+  CHECK(hasName(test::recordWithKey(result, "99006"), "DFI", "a.k.a."));
 }
 
 TEST_CASE("OFAC CSV: add.csv and alt.csv join by ent_num and may come from another snapshot") {
   const auto result = trio();
-  const auto& dandong = record(result, "99006");
+  const auto& dandong = test::recordWithKey(result, "99006");
   REQUIRE(dandong.addresses.size() == 2);
   CHECK(dandong.addresses[0].street == "Room 1, Fixture Square");
   CHECK(dandong.addresses[0].city == "Dandong");
@@ -111,12 +100,12 @@ TEST_CASE("OFAC CSV: add.csv and alt.csv join by ent_num and may come from anoth
   CHECK(dandong.addresses[0].country == "China");
   CHECK(dandong.addresses[1].city == "Hong Kong");
   CHECK(hasName(dandong, "DANDONG OLD FIXTURE CO", "fka"));
-  CHECK(hasName(record(result, "99001"), "KFSC", "aka"));
+  CHECK(hasName(test::recordWithKey(result, "99001"), "KFSC", "aka"));
   // add.csv and alt.csv are sources of the records they add to.
   REQUIRE(dandong.sources.size() == 2);
   CHECK(dandong.sources[0].file == "add.csv");
   CHECK(dandong.sources[1].file == "alt.csv");
-  const auto& typo = record(result, "99007").addresses.at(0);
+  const auto& typo = test::recordWithKey(result, "99007").addresses.at(0);
   CHECK(typo.city == "Sheyang City");
   CHECK(typo.province == "Liaoning Province");
   // Rows for entries the sdn.csv lacks are counted, not rejected; entries with no add.csv row
@@ -162,23 +151,23 @@ TEST_CASE("OFAC legacy XML: structured entries and the publish date") {
   CHECK(*result.listDate == core::Date::ymd(2024, 5, 3));
   CHECK(result.listSource.published == "2024-05-03");
 
-  const auto& company = record(result, "99001");
+  const auto& company = test::recordWithKey(result, "99001");
   CHECK(company.designations.at(0).programs == std::vector<std::string>{"DPRK3", "DPRK4"});
-  CHECK(hasIdentifier(company, "imo", "9100001"));
+  CHECK(test::hasIdentifier(company, "imo", "9100001"));
   CHECK(hasName(company, "KFSC", "a.k.a."));
   CHECK(company.addresses.at(0).city == "Pyongyang");
 
-  const auto& pak = record(result, "99002");
+  const auto& pak = test::recordWithKey(result, "99002");
   CHECK(pak.names.front().text == "PAK, Fixture Nam");
   CHECK(pak.birthDates == std::vector<std::string>{"1970-01-02"});
   CHECK(pak.nationalities == std::vector<std::string>{"Korea, North"});
-  CHECK(hasIdentifier(pak, "passport", "900000001"));
+  CHECK(test::hasIdentifier(pak, "passport", "900000001"));
   CHECK(pak.links.at(0).target.value == "KOREA FIXTURE SHIPPING COMPANY LIMITED");
 
-  const auto& star = record(result, "99005");
+  const auto& star = test::recordWithKey(result, "99005");
   CHECK(star.kind == core::EntityKind::Vessel);
-  CHECK(hasIdentifier(star, "imo", "9200001"));
-  CHECK(hasName(record(result, "99006"), "DFI", "a.k.a. (weak)"));
+  CHECK(test::hasIdentifier(star, "imo", "9200001"));
+  CHECK(hasName(test::recordWithKey(result, "99006"), "DFI", "a.k.a. (weak)"));
 }
 
 TEST_CASE("OFAC advanced XML: EntryEvent dates, legal bases, programs and references resolved") {
@@ -188,27 +177,27 @@ TEST_CASE("OFAC advanced XML: EntryEvent dates, legal bases, programs and refere
   CHECK(result.rejected.empty());
   CHECK(*result.listDate == core::Date::ymd(2024, 5, 3));
 
-  const auto& star = record(result, "99005");
+  const auto& star = test::recordWithKey(result, "99005");
   CHECK(star.kind == core::EntityKind::Vessel);
   CHECK(star.names.front().text == "FIXTURE STAR");
-  CHECK(hasIdentifier(star, "imo", "9200001"));
+  CHECK(test::hasIdentifier(star, "imo", "9200001"));
   const auto& starListing = star.designations.at(0);
   CHECK(*starListing.listed == core::Date::ymd(2018, 2, 23));
   CHECK(starListing.roundLabel == "OFAC 2018-02-23");
   CHECK(starListing.legalBasis == "EO13722");
   CHECK(starListing.programs == std::vector<std::string>{"DPRK4"});
 
-  const auto& pak = record(result, "99002");
+  const auto& pak = test::recordWithKey(result, "99002");
   CHECK(pak.kind == core::EntityKind::Person);
   CHECK(pak.names.front().text == "PAK, Fixture Nam");
   CHECK(pak.birthDates == std::vector<std::string>{"1970-01-02"});
   CHECK(pak.nationalities == std::vector<std::string>{"Korea, North"});
-  CHECK(hasIdentifier(pak, "passport", "900000001"));
+  CHECK(test::hasIdentifier(pak, "passport", "900000001"));
   CHECK(pak.notes.find("Gender: Male") != std::string::npos);
   // The earliest entry event is the designation; a later amendment is not.
   CHECK(*pak.designations.at(0).listed == core::Date::ymd(2016, 12, 2));
 
-  const auto& dandong = record(result, "99006");
+  const auto& dandong = test::recordWithKey(result, "99006");
   CHECK(dandong.kind == core::EntityKind::Organization);
   CHECK(hasName(dandong, "DFI", "a.k.a. (low quality)"));
   REQUIRE(dandong.addresses.size() == 1);

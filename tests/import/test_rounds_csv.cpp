@@ -3,6 +3,8 @@
 #include "support/fixture.h"
 #include "support/printers.h"
 
+#include "support/parse_checks.h"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -14,22 +16,6 @@ using ingest::ParseResult;
 namespace {
 
 const std::string kFixtures = std::string(BORDERLENS_FIXTURES) + "/rounds/";
-
-std::string rejectedOn(const ParseResult& result, std::uint64_t line) {
-  for (const auto& rejected : result.rejected) {
-    if (rejected.where.line == line) return rejected.reason;
-  }
-  return {};
-}
-
-std::string thrownBy(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const core::InputRejected& e) {
-    return e.what();
-  }
-  return "(nothing thrown)";
-}
 
 } // namespace
 
@@ -66,14 +52,14 @@ TEST_CASE("rounds CSV: rounds with ids, references and sources") {
 TEST_CASE("rounds CSV: each bad row is rejected with its line and reason") {
   const auto result = ingest::parseRoundsCsv(kFixtures + "bad.csv", {});
   CHECK(result.recordsRead == 8);
-  CHECK(rejectedOn(result, 2) == "date '2017-12' is not a day (YYYY-MM-DD)");
-  CHECK(rejectedOn(result, 3) == "authority is empty");
-  CHECK(rejectedOn(result, 4) == "label is empty");
-  CHECK(rejectedOn(result, 5).empty());
-  CHECK(rejectedOn(result, 6) == "duplicate round UN-2017-12-22 (first on line 5)");
-  CHECK(rejectedOn(result, 7) == "source_url is empty");
-  CHECK(rejectedOn(result, 8) == "expected 8 fields, found 3");
-  CHECK(rejectedOn(result, 9) == "date '2018-02-30' is not a day (YYYY-MM-DD)");
+  CHECK(test::rejectedOn(result, 2) == "date '2017-12' is not a day (YYYY-MM-DD)");
+  CHECK(test::rejectedOn(result, 3) == "authority is empty");
+  CHECK(test::rejectedOn(result, 4) == "label is empty");
+  CHECK(test::rejectedOn(result, 5).empty());
+  CHECK(test::rejectedOn(result, 6) == "duplicate round UN-2017-12-22 (first on line 5)");
+  CHECK(test::rejectedOn(result, 7) == "source_url is empty");
+  CHECK(test::rejectedOn(result, 8) == "expected 8 fields, found 3");
+  CHECK(test::rejectedOn(result, 9) == "date '2018-02-30' is not a day (YYYY-MM-DD)");
   CHECK(result.rejected.size() == 7);
   REQUIRE(result.rounds.size() == 1);
   CHECK(result.rounds[0].round.label == "UN 2017-12-22 (res. 2397)");
@@ -95,14 +81,14 @@ TEST_CASE("rounds CSV: invalid UTF-8 is rejected by row") {
 
 TEST_CASE("rounds CSV: files that cannot be rounds are rejected whole") {
   const std::string missing = kFixtures + "missing_label.csv";
-  CHECK(thrownBy([&] { ingest::parseRoundsCsv(missing, {}); }) ==
+  CHECK(test::thrownBy([&] { ingest::parseRoundsCsv(missing, {}); }) ==
         missing + ": missing required column 'label'");
   const std::string incidents = std::string(BORDERLENS_FIXTURES) + "/incidents/good.csv";
-  CHECK(thrownBy([&] { ingest::parseRoundsCsv(incidents, {}); }) ==
+  CHECK(test::thrownBy([&] { ingest::parseRoundsCsv(incidents, {}); }) ==
         incidents + ": missing required column 'authority'");
   test::TempDir dir;
   std::ofstream(dir.file("empty.csv")).close();
-  CHECK(thrownBy([&] { ingest::parseRoundsCsv(dir.file("empty.csv"), {}); }) ==
+  CHECK(test::thrownBy([&] { ingest::parseRoundsCsv(dir.file("empty.csv"), {}); }) ==
         dir.file("empty.csv") + ": the file is empty");
 }
 

@@ -3,6 +3,8 @@
 #include "ingest/un_xml.h"
 #include "support/printers.h"
 
+#include "support/parse_checks.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -15,28 +17,6 @@ using ingest::ParseResult;
 namespace {
 
 const std::string kFixtures = std::string(BORDERLENS_FIXTURES) + "/un/";
-
-const EntityRecord& record(const ParseResult& result, const std::string& key) {
-  const auto it = std::find_if(result.entities.begin(), result.entities.end(),
-                               [&](const EntityRecord& e) { return e.key == key; });
-  REQUIRE_MESSAGE(it != result.entities.end(), "no record " << key);
-  return *it;
-}
-
-bool hasIdentifier(const EntityRecord& e, const std::string& scheme, const std::string& value) {
-  return std::any_of(e.identifiers.begin(), e.identifiers.end(), [&](const core::Identifier& id) {
-    return id.scheme == scheme && id.value == value;
-  });
-}
-
-std::string thrownBy(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const core::InputRejected& e) {
-    return e.what();
-  }
-  return "(nothing thrown)";
-}
 
 } // namespace
 
@@ -57,7 +37,7 @@ TEST_CASE("UN XML: individuals and entities of every list type, with the list's 
       std::count_if(result.entities.begin(), result.entities.end(),
                     [](const EntityRecord& e) { return e.kind == core::EntityKind::Person; });
   CHECK(persons == 3);
-  const auto& other = record(result, "QDi.901");
+  const auto& other = test::recordWithKey(result, "QDi.901");
   REQUIRE(other.designations.size() == 1);
   CHECK(other.designations[0].programs == std::vector<std::string>{"Al-Qaida"});
   CHECK(other.designations[0].roundLabel == "UN 2011-05-20");
@@ -65,19 +45,19 @@ TEST_CASE("UN XML: individuals and entities of every list type, with the list's 
 
 TEST_CASE("UN XML: padding is trimmed from names and references") {
   const auto result = ingest::parseUnXml(kFixtures + "consolidated.xml", {});
-  const auto& pak = record(result, "KPi.901");
+  const auto& pak = test::recordWithKey(result, "KPi.901");
   CHECK(pak.names.front().text == "PAK FIXTURE NAM");
   CHECK(pak.names.front().primary);
-  const auto& kim = record(result, "KPi.902");
+  const auto& kim = test::recordWithKey(result, "KPi.902");
   CHECK(kim.where.id == "KPi.902");
-  CHECK(hasIdentifier(kim, "un", "KPi.902"));
+  CHECK(test::hasIdentifier(kim, "un", "KPi.902"));
   CHECK(kim.designations[0].reference == "KPi.902");
-  CHECK(record(result, "KPe.901").names.front().text == "KOREA FIXTURE SHIPPING COMPANY");
+  CHECK(test::recordWithKey(result, "KPe.901").names.front().text == "KOREA FIXTURE SHIPPING COMPANY");
 }
 
 TEST_CASE("UN XML: aliases keep their quality and original-script names their script") {
   const auto result = ingest::parseUnXml(kFixtures + "consolidated.xml", {});
-  const auto& pak = record(result, "KPi.901");
+  const auto& pak = test::recordWithKey(result, "KPi.901");
   REQUIRE(pak.names.size() == 4);
   CHECK(pak.names[1].text == "박시험남");
   CHECK(pak.names[1].script == core::Script::Hangul);
@@ -85,66 +65,66 @@ TEST_CASE("UN XML: aliases keep their quality and original-script names their sc
   CHECK(pak.names[2].text == "Pak Fixture-Nam");
   CHECK(pak.names[2].quality == "Good");
   CHECK(pak.names[3].quality == "Low");
-  const auto& trading = record(result, "KPe.903");
+  const auto& trading = test::recordWithKey(result, "KPe.903");
   CHECK(trading.names[1].script == core::Script::Han);
   CHECK(trading.names[2].quality == "f.k.a.");
   // Empty placeholder aliases add nothing.
-  CHECK(record(result, "KPi.902").names.size() == 1);
+  CHECK(test::recordWithKey(result, "KPi.902").names.size() == 1);
 }
 
 TEST_CASE("UN XML: documents, nationality and birth dates") {
   const auto result = ingest::parseUnXml(kFixtures + "consolidated.xml", {});
-  const auto& pak = record(result, "KPi.901");
+  const auto& pak = test::recordWithKey(result, "KPi.901");
   // The same passport in English and French is one identifier.
   CHECK(std::count_if(pak.identifiers.begin(), pak.identifiers.end(),
                       [](const core::Identifier& id) { return id.scheme == "passport"; }) == 1);
-  CHECK(hasIdentifier(pak, "passport", "900000001"));
+  CHECK(test::hasIdentifier(pak, "passport", "900000001"));
   CHECK(pak.nationalities == std::vector<std::string>{"Democratic People's Republic of Korea"});
   CHECK(pak.birthDates == std::vector<std::string>{"1970-01-02"});
-  CHECK(record(result, "KPi.902").birthDates == std::vector<std::string>{"1961"});
-  CHECK(record(result, "QDi.901").birthDates == std::vector<std::string>{"1960"});
-  CHECK(record(result, "QDi.901").notes.find("Place of birth: Tripoli, Libya") !=
+  CHECK(test::recordWithKey(result, "KPi.902").birthDates == std::vector<std::string>{"1961"});
+  CHECK(test::recordWithKey(result, "QDi.901").birthDates == std::vector<std::string>{"1960"});
+  CHECK(test::recordWithKey(result, "QDi.901").notes.find("Place of birth: Tripoli, Libya") !=
         std::string::npos);
   CHECK(pak.notes.find("Designation: Fixture official") != std::string::npos);
 }
 
 TEST_CASE("UN XML: IMO numbers in COMMENTS1 and vessels told from companies") {
   const auto result = ingest::parseUnXml(kFixtures + "consolidated.xml", {});
-  const auto& company = record(result, "KPe.901");
+  const auto& company = test::recordWithKey(result, "KPe.901");
   CHECK(company.kind == core::EntityKind::Organization);
-  CHECK(hasIdentifier(company, "imo", "9100001"));
+  CHECK(test::hasIdentifier(company, "imo", "9100001"));
   // The ship it operates is named with its own IMO number in parentheses: not the company's.
-  CHECK_FALSE(hasIdentifier(company, "imo", "9200001"));
-  const auto& ship = record(result, "KPe.902");
+  CHECK_FALSE(test::hasIdentifier(company, "imo", "9200001"));
+  const auto& ship = test::recordWithKey(result, "KPe.902");
   CHECK(ship.kind == core::EntityKind::Vessel);
   CHECK(ship.names.front().text == "FIXTURE STAR");
-  CHECK(hasIdentifier(ship, "imo", "9200001"));
+  CHECK(test::hasIdentifier(ship, "imo", "9200001"));
 }
 
 TEST_CASE("UN XML: addresses as written, quirks included") {
   const auto result = ingest::parseUnXml(kFixtures + "consolidated.xml", {});
-  const auto& company = record(result, "KPe.901");
+  const auto& company = test::recordWithKey(result, "KPe.901");
   REQUIRE(company.addresses.size() == 1);
   CHECK(company.addresses[0].city == "Shandong");
   CHECK(company.addresses[0].province == "Dalian");
   CHECK(company.addresses[0].country == "China");
   CHECK(company.addresses[0].text ==
         "Room 1, Fixture Building, 1 Fixture Road, Shandong, Dalian, China");
-  CHECK(record(result, "KPe.903").addresses[0].country ==
+  CHECK(test::recordWithKey(result, "KPe.903").addresses[0].country ==
         "China, Hong Kong Special Administrative Region");
   // <INDIVIDUAL_ADDRESS><COUNTRY/></INDIVIDUAL_ADDRESS> is no address.
-  CHECK(record(result, "KPi.901").addresses.empty());
+  CHECK(test::recordWithKey(result, "KPi.901").addresses.empty());
 }
 
 TEST_CASE("UN XML: LISTED_ON gives the round and resolution days are labelled") {
   const auto result = ingest::parseUnXml(kFixtures + "consolidated.xml", {});
-  const auto& pak = record(result, "KPi.901").designations.at(0);
+  const auto& pak = test::recordWithKey(result, "KPi.901").designations.at(0);
   CHECK(pak.authority == "UN");
   CHECK(pak.programs == std::vector<std::string>{"DPRK"});
   CHECK(*pak.listed == core::Date::ymd(2016, 11, 30));
   CHECK(pak.roundLabel == "UN 2016-11-30 (res. 2321)");
   CHECK(pak.legalBasis == "UNSCR 2321 (2016)");
-  const auto& kim = record(result, "KPi.902").designations.at(0);
+  const auto& kim = test::recordWithKey(result, "KPi.902").designations.at(0);
   CHECK(kim.roundLabel == "UN 1718 Committee 2018-03-30");
   CHECK(kim.legalBasis == "UNSCR 1718 (2006)");
 }
@@ -178,16 +158,16 @@ TEST_CASE("UN XML: a bad record is rejected alone, with line and reason") {
 
 TEST_CASE("UN XML: a malformed file aborts, naming file and line") {
   const std::string truncated = kFixtures + "truncated.xml";
-  CHECK(thrownBy([&] { ingest::parseUnXml(truncated, {}); }) ==
+  CHECK(test::thrownBy([&] { ingest::parseUnXml(truncated, {}); }) ==
         truncated + ":6: malformed XML: unclosed token; the file is truncated or incomplete");
   const std::string utf8 = kFixtures + "invalid_utf8.xml";
-  CHECK(thrownBy([&] { ingest::parseUnXml(utf8, {}); }) ==
+  CHECK(test::thrownBy([&] { ingest::parseUnXml(utf8, {}); }) ==
         utf8 + ":6: malformed XML: invalid UTF-8");
   const std::string empty = kFixtures + "empty.xml";
-  CHECK(thrownBy([&] { ingest::parseUnXml(empty, {}); }) == empty + ": empty file");
+  CHECK(test::thrownBy([&] { ingest::parseUnXml(empty, {}); }) == empty + ": empty file");
   const std::string wrong = kFixtures + "wrong_root.xml";
   CHECK(
-      thrownBy([&] { ingest::parseUnXml(wrong, {}); }) ==
+      test::thrownBy([&] { ingest::parseUnXml(wrong, {}); }) ==
       wrong +
           ":2: not a UN Security Council Consolidated List (root element <export>, expected <CONSOLIDATED_LIST>)");
 }
@@ -195,7 +175,7 @@ TEST_CASE("UN XML: a malformed file aborts, naming file and line") {
 TEST_CASE("UN XML: DTDs are refused, so no entity is ever resolved or expanded") {
   for (const char* name : {"external_entity.xml", "entity_bomb.xml"}) {
     const std::string path = kFixtures + name;
-    const std::string error = thrownBy([&] { ingest::parseUnXml(path, {}); });
+    const std::string error = test::thrownBy([&] { ingest::parseUnXml(path, {}); });
     CHECK(error.rfind(path + ":2: has a document type declaration", 0) == 0);
   }
 }
