@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -156,4 +157,37 @@ TEST_CASE("the export dialog's actions write the view's layers and image without
   ui::startImageExport(model, dir.file("view.tif"), "Test view");
   wait();
   CHECK(std::filesystem::exists(dir.file("view.tif")));
+}
+
+TEST_CASE("the demo opens, and a round filter set through the panels changes the picture") {
+  const char* demo = std::getenv("BORDERLENS_DEMO_DB");
+  REQUIRE_MESSAGE(demo != nullptr, "BORDERLENS_DEMO_DB names the demo database (tools/build-demo)");
+  test::TempDir dir;
+  ui::ViewOptions options;
+  options.database = demo;
+  options.screenshot = dir.file("unused.png");
+  options.settingsPath = dir.file("view.json");
+  options.bbox = geo::BBox{121.2, 38.4, 131.0, 43.2};
+  ui::App app(options);
+  ui::ViewModel& model = app.model();
+  const render::Image all = app.capture();
+  model.recount();
+  const std::size_t shownAll = model.shown;
+  CHECK(shownAll > 60);
+
+  const auto& rounds = model.scene.roundIds;
+  const auto round = std::find(rounds.begin(), rounds.end(), "UN-2017-12-22");
+  REQUIRE(round != rounds.end());
+  ui::setAllRounds(model, false);
+  ui::setRoundEnabled(model, static_cast<std::size_t>(round - rounds.begin()), true);
+  const render::Image one = app.capture();
+  model.recount();
+  // Only the records designated in that round, and the incidents linked to them.
+  CHECK(model.shown > 0);
+  CHECK(model.shown < shownAll / 4);
+  std::size_t changed = 0;
+  for (std::size_t i = 0; i < all.rgba.size(); i += 4) {
+    if (all.rgba[i] != one.rgba[i] || all.rgba[i + 1] != one.rgba[i + 1] || all.rgba[i + 2] != one.rgba[i + 2]) ++changed;
+  }
+  CHECK(changed > 500);  // symbols disappeared from the map
 }
