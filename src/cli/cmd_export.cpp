@@ -12,17 +12,12 @@ namespace borderlens::cli {
 namespace {
 
 const std::vector<core::OptionSpec>& exportOptions() {
-  static const std::vector<core::OptionSpec> options = [] {
-    std::vector<core::OptionSpec> list{
+  static const std::vector<core::OptionSpec> options = ops::withFilterOptions({
         {"--to", "FILE", "the file to write (a directory for shp, and for fgb without .fgb)"},
         {"--format", "F", "gpkg, geojson, kml, csv, shp or fgb (default: by FILE's extension)"},
         {"--layers", "L,...", "entities, designations, incidents, links, base (default: all but base)"},
         {"--overwrite", "", "replace an existing output and its manifest"},
-    };
-    const auto& filters = ops::filterOptions(true);
-    list.insert(list.end(), filters.begin(), filters.end());
-    return list;
-  }();
+  }, true);
   return options;
 }
 

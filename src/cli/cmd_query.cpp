@@ -11,15 +11,10 @@ namespace borderlens::cli {
 namespace {
 
 const std::vector<core::OptionSpec>& queryOptions() {
-  static const std::vector<core::OptionSpec> options = [] {
-    std::vector<core::OptionSpec> list{
+  static const std::vector<core::OptionSpec> options = ops::withFilterOptions({
         {"--format", "F", "table (default), csv (with a header row) or geojson"},
         {"--limit", "N", "stop after N features"},
-    };
-    const auto& filters = ops::filterOptions();
-    list.insert(list.end(), filters.begin(), filters.end());
-    return list;
-  }();
+  });
   return options;
 }
 

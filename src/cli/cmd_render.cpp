@@ -12,8 +12,7 @@ namespace borderlens::cli {
 namespace {
 
 const std::vector<core::OptionSpec>& renderOptions() {
-  static const std::vector<core::OptionSpec> options = [] {
-    std::vector<core::OptionSpec> list{
+  static const std::vector<core::OptionSpec> options = ops::withFilterOptions({
         {"--to", "FILE", "the image to write: .png, or .tif for a georeferenced GeoTIFF (EPSG:3857)"},
         {"--size", "WxH", "image size in pixels (default 1600x1000)"},
         {"--script", "S", "label script: latin (default), chinese or korean"},
@@ -21,11 +20,7 @@ const std::vector<core::OptionSpec>& renderOptions() {
         {"--title", "T", "a title at the top left, above the caption of what is shown"},
         {"--bare", "", "the map alone: no legend, scale bar, north arrow, caption or attribution"},
         {"--overwrite", "", "replace an existing output file"},
-    };
-    const auto& filters = ops::filterOptions(true);
-    list.insert(list.end(), filters.begin(), filters.end());
-    return list;
-  }();
+  }, true);
   return options;
 }
 

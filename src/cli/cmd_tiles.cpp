@@ -12,17 +12,12 @@ namespace borderlens::cli {
 namespace {
 
 const std::vector<core::OptionSpec>& tilesOptions() {
-  static const std::vector<core::OptionSpec> options = [] {
-    std::vector<core::OptionSpec> list{
+  static const std::vector<core::OptionSpec> options = ops::withFilterOptions({
         {"--to", "FILE", "the MBTiles file to write (.mbtiles)"},
         {"--zoom", "MIN-MAX", "zoom levels to build (default 0-14, at most 22)"},
         {"--layers", "L,...", "entities, incidents, links, base (default: entities,incidents)"},
         {"--overwrite", "", "replace an existing output and its manifest"},
-    };
-    const auto& filters = ops::filterOptions(true);
-    list.insert(list.end(), filters.begin(), filters.end());
-    return list;
-  }();
+  }, true);
   return options;
 }
 

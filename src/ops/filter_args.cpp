@@ -34,6 +34,12 @@ const std::vector<core::OptionSpec>& filterOptions(bool toIsOutput) {
   return toIsOutput ? withoutTo : all;
 }
 
+std::vector<core::OptionSpec> withFilterOptions(std::vector<core::OptionSpec> own, bool toIsOutput) {
+  const auto& filters = filterOptions(toIsOutput);
+  own.insert(own.end(), filters.begin(), filters.end());
+  return own;
+}
+
 const char* filterSemanticsHelp() {
   return "Filters combine with AND; a repeated flag matches any of its values. Entities match the\n"
          "time window when one of their designations is in force during it; incidents when their\n"

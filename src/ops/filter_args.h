@@ -12,6 +12,9 @@ namespace borderlens::ops {
 // every command also accepts.
 const std::vector<core::OptionSpec>& filterOptions(bool toIsOutput = false);
 
+// A command's own options followed by the filter options.
+std::vector<core::OptionSpec> withFilterOptions(std::vector<core::OptionSpec> own, bool toIsOutput = false);
+
 // Builds and validates a FilterSpec from parsed flags; throws core::UsageError naming the flag.
 store::FilterSpec filterFromArgs(const core::ParsedArgs& args, bool toIsOutput = false);
 

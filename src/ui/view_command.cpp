@@ -16,17 +16,12 @@ namespace borderlens::ui {
 namespace {
 
 const std::vector<core::OptionSpec>& viewOptions() {
-  static const std::vector<core::OptionSpec> options = [] {
-    std::vector<core::OptionSpec> list{
+  static const std::vector<core::OptionSpec> options = ops::withFilterOptions({
         {"--screenshot", "FILE", "draw the settled window to FILE (.png) and exit"},
         {"--size", "WxH", "window size in pixels (default 1600x1000)"},
         {"--script", "S", "label script: latin (default), chinese or korean"},
         {"--overwrite", "", "with --screenshot: replace an existing file"},
-    };
-    const auto& filters = ops::filterOptions();
-    list.insert(list.end(), filters.begin(), filters.end());
-    return list;
-  }();
+  });
   return options;
 }
 

@@ -48,19 +48,27 @@ const store::FeatureRow& featureNamed(const ui::ViewModel& model, const std::str
   return *it;
 }
 
+std::string fixtureDatabase(const test::TempDir& dir) {
+  const std::string db = dir.file("fixture.db");
+  auto store = store::openStore(db, store::OpenMode::Create);
+  test::fillFixture(*store);
+  return db;
+}
+
+// A hidden window, as for --screenshot, that keeps its settings in the test's directory.
+void hideWindow(ui::ViewOptions& options, const test::TempDir& dir) {
+  options.screenshot = dir.file("unused.png");
+  options.settingsPath = dir.file("view.json");
+}
+
 } // namespace
 
 TEST_CASE("a round filter set through the panels hides what it should") {
   test::TempDir dir;
-  const std::string db = dir.file("fixture.db");
-  {
-    auto store = store::openStore(db, store::OpenMode::Create);
-    test::fillFixture(*store);
-  }
+  const std::string db = fixtureDatabase(dir);
   ui::ViewOptions options;
   options.database = db;
-  options.screenshot = dir.file("unused.png");  // a hidden window, as for --screenshot
-  options.settingsPath = dir.file("view.json");
+  hideWindow(options, dir);
   options.width = 1200;
   options.height = 800;
   options.bbox = geo::BBox{123.8, 39.75, 124.9, 40.3};
@@ -99,11 +107,7 @@ TEST_CASE("a round filter set through the panels hides what it should") {
 
 TEST_CASE("a file dropped on the window is imported in the background and shown") {
   test::TempDir dir;
-  const std::string db = dir.file("fixture.db");
-  {
-    auto store = store::openStore(db, store::OpenMode::Create);
-    test::fillFixture(*store);
-  }
+  const std::string db = fixtureDatabase(dir);
   const std::string csv = dir.file("dropped incidents.csv");
   {
     std::ofstream out(csv);
@@ -113,8 +117,7 @@ TEST_CASE("a file dropped on the window is imported in the background and shown"
   }
   ui::ViewOptions options;
   options.database = db;
-  options.screenshot = dir.file("unused.png");
-  options.settingsPath = dir.file("view.json");
+  hideWindow(options, dir);
   ui::App app(options);
   ui::ViewModel& model = app.model();
   const auto before = model.scene.features.size();
@@ -130,15 +133,10 @@ TEST_CASE("a file dropped on the window is imported in the background and shown"
 
 TEST_CASE("the export dialog's actions write the view's layers and image without blocking") {
   test::TempDir dir;
-  const std::string db = dir.file("fixture.db");
-  {
-    auto store = store::openStore(db, store::OpenMode::Create);
-    test::fillFixture(*store);
-  }
+  const std::string db = fixtureDatabase(dir);
   ui::ViewOptions options;
   options.database = db;
-  options.screenshot = dir.file("unused.png");
-  options.settingsPath = dir.file("view.json");
+  hideWindow(options, dir);
   options.bbox = geo::BBox{123.0, 39.0, 125.0, 42.0};
   ui::App app(options);
   ui::ViewModel& model = app.model();
@@ -165,8 +163,7 @@ TEST_CASE("the demo opens, and a round filter set through the panels changes the
   test::TempDir dir;
   ui::ViewOptions options;
   options.database = demo;
-  options.screenshot = dir.file("unused.png");
-  options.settingsPath = dir.file("view.json");
+  hideWindow(options, dir);
   options.bbox = geo::BBox{121.2, 38.4, 131.0, 43.2};
   ui::App app(options);
   ui::ViewModel& model = app.model();
