@@ -45,11 +45,25 @@ struct BorderDistance::Impl {
 };
 
 BorderDistance::BorderDistance(const std::vector<std::string>& lineWkts) : m_impl(std::make_unique<Impl>()) {
+  GEOSContextHandle_t h = m_impl->handle;
+  // One MultiLineString: GEOS prepares that with an indexed facet distance, where a generic
+  // collection falls back to comparing every segment.
   std::vector<GEOSGeometry*> parts;
-  for (const auto& wkt : lineWkts) parts.push_back(m_impl->readMercator(wkt));
+  for (const auto& wkt : lineWkts) {
+    GEOSGeometry* g = m_impl->readMercator(wkt);
+    if (GEOSGeomTypeId_r(h, g) == GEOS_LINESTRING) {
+      parts.push_back(g);
+      continue;
+    }
+    const int count = GEOSGetNumGeometries_r(h, g);
+    for (int i = 0; i < count; ++i) {
+      const GEOSGeometry* part = GEOSGetGeometryN_r(h, g, i);
+      if (GEOSGeomTypeId_r(h, part) == GEOS_LINESTRING) parts.push_back(GEOSGeom_clone_r(h, part));
+    }
+    GEOSGeom_destroy_r(h, g);
+  }
   if (parts.empty()) throw std::invalid_argument("no border lines");
-  m_impl->border = GEOSGeom_createCollection_r(m_impl->handle, GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                               static_cast<unsigned>(parts.size()));
+  m_impl->border = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts.data(), static_cast<unsigned>(parts.size()));
   m_impl->prepared = GEOSPrepare_r(m_impl->handle, m_impl->border);
 }
 

@@ -1,6 +1,7 @@
 #include "core/errors.h"
 #include "geo/bbox.h"
 #include "geo/geodesic.h"
+#include "geo/border_distance.h"
 #include "geo/geos_ops.h"
 #include "geo/mercator.h"
 #include "geo/proj_transform.h"
@@ -72,4 +73,17 @@ TEST_CASE("WKT becomes GeoJSON through GEOS") {
   CHECK(geo::wktToGeoJson("POINT(124.5 40.25)") ==
         R"({"type":"Point","coordinates":[124.5,40.25]})");
   CHECK_THROWS_AS(geo::wktToGeoJson("POINT(124.5"), std::invalid_argument);
+}
+
+TEST_CASE("distance to the border is geodesic, from points and from areas") {
+  // Two border pieces: a parallel at 40 N and a short meridian segment further east.
+  const geo::BorderDistance border({"LINESTRING(124 40, 125 40)", "MULTILINESTRING((126 41, 126 42))"});
+  CHECK(border.distanceKm("POINT(124.5 40)") == doctest::Approx(0).epsilon(1e-9));
+  // One degree of latitude north of the line: 111.05 km on WGS 84 between 40 N and 41 N.
+  CHECK(border.distanceKm("POINT(124.5 41)") == doctest::Approx(geo::geodesicDistanceM(124.5, 40, 124.5, 41) / 1000).epsilon(1e-4));
+  // The nearest piece counts: this point lies 0.1 degree of longitude west of the meridian one.
+  CHECK(border.distanceKm("POINT(125.9 41.5)") == doctest::Approx(geo::geodesicDistanceM(125.9, 41.5, 126, 41.5) / 1000).epsilon(1e-3));
+  // A polygon touching the line is at distance zero.
+  CHECK(border.distanceKm("POLYGON((124.2 39.5, 124.4 39.5, 124.4 40.1, 124.2 40.1, 124.2 39.5))") == doctest::Approx(0));
+  CHECK_THROWS_AS(border.distanceKm("POINT(1"), std::invalid_argument);
 }
