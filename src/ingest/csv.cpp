@@ -172,7 +172,11 @@ std::string_view CsvHeader::value(const CsvRecord& record, std::string_view name
   return record.fields[*index];
 }
 
-std::string CsvHeader::invalidUtf8(const CsvRecord& record) const {
+std::string CsvHeader::rowProblem(const CsvRecord& record) const {
+  if (!record.error.empty()) return record.error;
+  if (record.fields.size() != m_names.size()) {
+    return "expected " + std::to_string(m_names.size()) + " fields, found " + std::to_string(record.fields.size());
+  }
   for (std::size_t i = 0; i < record.fields.size() && i < m_names.size(); ++i) {
     if (core::firstInvalidUtf8(record.fields[i]) != std::string::npos) {
       return "invalid UTF-8 in column '" + m_names[i] + "'";

@@ -70,8 +70,10 @@ class CsvHeader {
   // The value of `name` in `record`, or an empty view when the column is absent.
   std::string_view value(const CsvRecord& record, std::string_view name) const;
 
-  // "" when every field is valid UTF-8, else "invalid UTF-8 in column 'NAME'".
-  std::string invalidUtf8(const CsvRecord& record) const;
+  // Why a row cannot be read, or "" when it can: the reader's own error (an unterminated
+  // quote), a field count other than the header's, or a field that is not UTF-8 ("invalid
+  // UTF-8 in column 'NAME'").
+  std::string rowProblem(const CsvRecord& record) const;
 
   // The columns not in `known`, for the report ("unknown columns are reported and ignored").
   std::vector<std::string> unknownColumns(const std::vector<std::string>& known) const;

@@ -735,17 +735,8 @@ ParseResult parseFtmTargetsCsv(const std::string& path, const core::Progress& pr
     auto reject = [&](std::string reason) {
       result.rejected.push_back(Rejected{where, std::move(reason)});
     };
-    if (!record.error.empty()) {
-      reject(record.error);
-      continue;
-    }
-    if (record.fields.size() != header.size()) {
-      reject("expected " + std::to_string(header.size()) + " fields, found " +
-             std::to_string(record.fields.size()));
-      continue;
-    }
-    if (auto invalid = header.invalidUtf8(record); !invalid.empty()) {
-      reject(std::move(invalid));
+    if (auto problem = header.rowProblem(record); !problem.empty()) {
+      reject(std::move(problem));
       continue;
     }
     where.id = std::string(trim(header.value(record, "id")));

@@ -571,17 +571,8 @@ ParseResult parseCsv(const std::string& path, const std::map<std::string, std::s
     }
     Row row;
     row.where = RecordRef{path, record.line, ""};
-    if (!record.error.empty()) {
-      builder.reject(row.where, record.error);
-      continue;
-    }
-    if (record.fields.size() != header.size()) {
-      builder.reject(row.where, "expected " + std::to_string(header.size()) + " fields, found " +
-                                    std::to_string(record.fields.size()));
-      continue;
-    }
-    if (auto invalid = header.invalidUtf8(record); !invalid.empty()) {
-      builder.reject(row.where, std::move(invalid));
+    if (auto problem = header.rowProblem(record); !problem.empty()) {
+      builder.reject(row.where, std::move(problem));
       continue;
     }
     if (acled) {
