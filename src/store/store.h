@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 // The storage contract every backend fulfils (SpatiaLite file; PostGIS for teams). Nothing here
@@ -111,6 +112,22 @@ struct Stats {
   std::optional<geo::BBox> extent;
 };
 
+// A backend-neutral image of the whole database, one logical table at a time, so that `copy` moves
+// a database between backends without loss: ids are kept, dates stay as written, geometries travel
+// as ISO WKB (EPSG:4326) so that no coordinate is rounded through text.
+using DumpBlob = std::vector<std::uint8_t>;
+using DumpValue = std::variant<std::monostate, std::int64_t, double, std::string, DumpBlob>;
+using DumpRow = std::vector<DumpValue>;
+
+struct DumpTable {
+  std::string name;
+  std::vector<std::string> columns;  // "geom" holds WKB; every other column keeps its SQL type
+};
+
+// The logical tables in the order their rows must be written (referenced tables first). Rows
+// stream ordered by their columns in turn (geometry aside), the same on every backend.
+const std::vector<DumpTable>& dumpTables();
+
 enum class OpenMode {
   ReadOnly,   // never writes; fails on a missing file or an older schema
   ReadWrite,  // migrates an older schema forward
@@ -180,6 +197,16 @@ class Store {
   // entity_link.
   virtual void addRecordSources(const std::string& kind, core::RecordId id,
                                 const std::vector<core::RecordId>& sourceIds) = 0;
+
+  // Copying whole databases (see dumpTables()). forEachDumpRow streams one table's rows, values
+  // in the table's column order; return false to stop.
+  virtual void forEachDumpRow(const DumpTable& table,
+                              const std::function<bool(const DumpRow&)>& callback) = 0;
+  // Writes rows, ids as given, into a database that had no records; call inside a transaction,
+  // tables in dumpTables() order. finishRestore() then rebuilds what is derived from the rows
+  // (text search index, id sequences, statistics) so the copy behaves like the original.
+  virtual void restoreRows(const DumpTable& table, const std::vector<DumpRow>& rows) = 0;
+  virtual void finishRestore() = 0;
 };
 
 // Commits on commit(); rolls back if destroyed before that (an exception, a cancel).
@@ -207,7 +234,8 @@ class Transaction {
   bool m_done = false;
 };
 
-// Opens a store by location: a file path (SpatiaLite). Throws core::DatabaseUnavailable or
+// Opens a store by location: a file path (SpatiaLite), or a `postgresql://` URL / `PG:` libpq
+// connection string (PostGIS). Throws core::DatabaseUnavailable or
 // core::SchemaMismatch with a one-line cause.
 std::unique_ptr<Store> openStore(const std::string& location, OpenMode mode);
 

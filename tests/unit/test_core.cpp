@@ -1,6 +1,7 @@
 #include "core/date.h"
 #include "core/errors.h"
 #include "core/model.h"
+#include "core/redact.h"
 #include "core/utf8.h"
 #include "support/printers.h"
 
@@ -107,4 +108,21 @@ TEST_CASE("model enums round-trip through their names") {
   CHECK(isIncidentKind("ship_to_ship_transfer"));
   CHECK_FALSE(isIncidentKind("party"));
   CHECK(Round::makeId("UN", Date::ymd(2017, 12, 22)) == "UN-2017-12-22");
+}
+
+TEST_CASE("connection strings print without their passwords") {
+  using borderlens::core::redactSecrets;
+  CHECK(redactSecrets("postgresql://ana:s3cret@db.example:5432/border") ==
+        "postgresql://ana:***@db.example:5432/border");
+  CHECK(redactSecrets("postgres://ana:p@ss@db/border?sslmode=require") ==
+        "postgres://ana:***@db/border?sslmode=require");
+  CHECK(redactSecrets("postgresql://db/border?user=ana&password=s3cret&sslmode=require") ==
+        "postgresql://db/border?user=ana&password=***&sslmode=require");
+  CHECK(redactSecrets("postgresql://ana@db/border") == "postgresql://ana@db/border");
+  CHECK(redactSecrets("PG:host=db dbname=border password=s3cret user=ana") ==
+        "PG:host=db dbname=border password=*** user=ana");
+  CHECK(redactSecrets(R"(host=db password = 'it\'s secret' user=ana)") ==
+        "host=db password = *** user=ana");
+  CHECK(redactSecrets("PG:service=border") == "PG:service=border");
+  CHECK(redactSecrets("/home/ana/border lens/丹东.db") == "/home/ana/border lens/丹东.db");
 }

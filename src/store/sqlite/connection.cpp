@@ -151,6 +151,19 @@ std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(
 
 double Statement::real(int column) const { return sqlite3_column_double(m_stmt, column); }
 
+Statement& Statement::bindBlob(int index, const std::vector<std::uint8_t>& bytes) {
+  sqlite3_bind_blob(m_stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+int Statement::columnType(int column) const { return sqlite3_column_type(m_stmt, column); }
+
+std::vector<std::uint8_t> Statement::blob(int column) const {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
+  if (!data) return {};
+  return {data, data + sqlite3_column_bytes(m_stmt, column)};
+}
+
 std::string Statement::text(int column) const {
   const auto* data = sqlite3_column_text(m_stmt, column);
   if (!data) return {};

@@ -50,6 +50,10 @@ class SqliteStore final : public Store {
                                              const std::string& start) override;
   void addRecordSources(const std::string& kind, core::RecordId id,
                         const std::vector<core::RecordId>& sourceIds) override;
+  void forEachDumpRow(const DumpTable& table,
+                      const std::function<bool(const DumpRow&)>& callback) override;
+  void restoreRows(const DumpTable& table, const std::vector<DumpRow>& rows) override;
+  void finishRestore() override;
 
  private:
   void addSources(const char* kind, core::RecordId recordId, const std::vector<core::RecordId>& ids);
