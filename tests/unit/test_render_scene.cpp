@@ -255,3 +255,58 @@ TEST_CASE("picking finds the nearest visible symbol, entities before incidents")
   CHECK(scene.features[scene.points[*entity].pickId - 1].type == store::FeatureType::Entity);
   CHECK_FALSE(index.nearest(near.x - scene.originX, near.y - scene.originY, 10, all, 1.0));
 }
+
+TEST_CASE("viewport query returns the visible symbols in a box, edges included") {
+  // A 50 x 50 grid, 100 m apart, on day x: more points than one bucket of the index, the last
+  // bucket partly filled.
+  std::vector<render::PointInstance> points;
+  for (int y = 0; y < 50; ++y) {
+    for (int x = 0; x < 50; ++x) {
+      render::PointInstance p;
+      p.x = static_cast<float>(x * 100);
+      p.y = static_cast<float>(y * 100);
+      p.t0 = p.t1 = static_cast<float>(x);
+      p.category = render::category::kIncident | (1u << (render::category::kAuthorityShift + render::kAuthorityNoneBit));
+      points.push_back(p);
+    }
+  }
+  const render::PointIndex index(points);
+  const auto query = [&](double minX, double minY, double maxX, double maxY, const render::GpuFilter& filter) {
+    std::vector<std::size_t> hits;
+    index.within(minX, minY, maxX, maxY, filter, hits);
+    std::sort(hits.begin(), hits.end());
+    return hits;
+  };
+  std::vector<std::size_t> expected;
+  for (std::size_t y = 5; y <= 7; ++y) {
+    for (std::size_t x = 10; x <= 20; ++x) expected.push_back(y * 50 + x);
+  }
+  CHECK(query(1000, 500, 2000, 700, render::GpuFilter{}) == expected);
+  CHECK(query(4850, 4850, 6000, 6000, render::GpuFilter{}) == std::vector<std::size_t>{2499});
+  CHECK(query(-60, -60, -10, -10, render::GpuFilter{}).empty());
+
+  render::GpuFilter window;
+  window.windowActive = true;
+  window.from = 12;
+  window.to = 14;
+  expected.clear();
+  for (std::size_t y = 5; y <= 7; ++y) {
+    for (std::size_t x = 12; x <= 14; ++x) expected.push_back(y * 50 + x);
+  }
+  CHECK(query(1000, 500, 2000, 700, window) == expected);
+
+  std::vector<std::size_t> appended{7};
+  index.within(-10, -10, 10, 10, render::GpuFilter{}, appended);
+  CHECK(appended == std::vector<std::size_t>{7, 0});
+
+  const auto picked = index.nearest(1010, 490, 50, render::GpuFilter{}, 1.0);
+  REQUIRE(picked);
+  CHECK(*picked == 5 * 50 + 10);
+
+  const std::vector<render::PointInstance> none;
+  const render::PointIndex empty(none);
+  std::vector<std::size_t> nothing;
+  empty.within(-1e9, -1e9, 1e9, 1e9, render::GpuFilter{}, nothing);
+  CHECK(nothing.empty());
+  CHECK_FALSE(empty.nearest(0, 0, 1e9, render::GpuFilter{}, 1.0));
+}

@@ -8,8 +8,9 @@
 
 namespace borderlens::render {
 
-// A packed R-tree (Boost.Geometry) over the symbol positions, for picking and hover: which
-// visible symbol lies nearest a screen point.
+// The symbols in buckets of nearby points under a packed R-tree (Boost.Geometry), for picking
+// and hover (which visible symbol lies nearest a screen point) and viewport queries (which lie
+// in a box). It keeps its own copy of the points: rebuild it when they change.
 class PointIndex {
  public:
   explicit PointIndex(const std::vector<PointInstance>& points);
@@ -23,10 +24,19 @@ class PointIndex {
   std::optional<std::size_t> nearest(double x, double y, double radius, const GpuFilter& filter,
                                      double metresPerPixel) const;
 
+  // Appends to `out` the indices into `points` of the symbols `filter` shows whose point lies in
+  // the box (scene coordinates, edges included), in no particular order: what a viewport holds.
+  void within(double minX, double minY, double maxX, double maxY, const GpuFilter& filter,
+              std::vector<std::size_t>& out) const;
+
  private:
+  // Calls visitPoint(k) for every point in the box, whatever the filter; k is its place in
+  // the index's own copy of the points.
+  template <typename Visit>
+  void visit(double minX, double minY, double maxX, double maxY, Visit&& visitPoint) const;
+
   struct Tree;
   std::unique_ptr<Tree> m_tree;
-  const std::vector<PointInstance>& m_points;
   float m_maxOffsetPx = 0;
 };
 
