@@ -1,6 +1,7 @@
 # Every dependency comes from Debian packages (tools/install-deps); nothing is vendored.
 find_package(PkgConfig REQUIRED)
 find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
 pkg_check_modules(SPATIALITE REQUIRED IMPORTED_TARGET spatialite)
 find_package(PROJ CONFIG REQUIRED)
 find_package(GEOS CONFIG REQUIRED)

@@ -107,7 +107,10 @@ int runImportCommand(const std::vector<std::string>& args, std::ostream& out) {
     report = ops::runImport(options, bar.callback());
   }
   if (parsed.has("--json")) {
-    out << ops::importReportJson(report).dump(2) << "\n";
+    // A file name need not be UTF-8; the report stays JSON (U+FFFD for a bad byte).
+    out << ops::importReportJson(report).dump(2, ' ', false,
+                                              nlohmann::ordered_json::error_handler_t::replace)
+        << "\n";
   } else {
     out << ops::importReportText(report);
   }

@@ -1,6 +1,7 @@
 #include "core/args.h"
 #include "cli/commands.h"
 #include "core/errors.h"
+#include "core/redact.h"
 #include "ops/info_op.h"
 
 #include <nlohmann/json.hpp>
@@ -35,7 +36,8 @@ int runInfoCommand(const std::vector<std::string>& args, std::ostream& out) {
   if (parsed.positionals.size() != 1) {
     throw core::UsageError("info needs exactly one database (see: borderlens info --help)");
   }
-  const ops::InfoReport report = ops::runInfo({parsed.positionals.front()});
+  ops::InfoReport report = ops::runInfo({parsed.positionals.front()});
+  report.location = core::redactSecrets(report.location);
   if (parsed.has("--json")) {
     out << ops::infoJson(report).dump(2) << "\n";
   } else {

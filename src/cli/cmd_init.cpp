@@ -1,6 +1,7 @@
 #include "core/args.h"
 #include "cli/commands.h"
 #include "core/errors.h"
+#include "core/redact.h"
 #include "ops/init_op.h"
 
 #include <ostream>
@@ -24,6 +25,10 @@ std::string initHelp() {
          "Creates a borderlens database (a SpatiaLite file in WAL mode) with the national-border\n"
          "geometry that distance-to-border filters measure against. On an existing borderlens\n"
          "database, upgrades an older schema in place and changes nothing else.\n\n"
+         "DB may also be a PostGIS database on a server: postgresql://USER@HOST:PORT/NAME or\n"
+         "PG:service=NAME (any libpq connection string after PG:). The database must exist;\n"
+         "init creates the postgis extension and the borderlens tables in it. Give passwords\n"
+         "through ~/.pgpass or PGPASSWORD, not in the URL; borderlens never prints them.\n\n"
          "Options:\n" + core::optionsHelp(initOptions());
 }
 
@@ -41,15 +46,16 @@ int runInitCommand(const std::vector<std::string>& args, std::ostream& out) {
   options.noBorder = parsed.has("--no-border");
 
   const ops::InitReport report = ops::runInit(options);
+  const std::string shown = core::redactSecrets(options.database);
   for (const auto& warning : report.warnings) out << "warning: " << warning << "\n";
   if (report.created) {
-    out << "created " << options.database << " (schema " << report.schemaVersion << ", "
+    out << "created " << shown << " (schema " << report.schemaVersion << ", "
         << report.borderLines << " border lines)\n";
   } else if (report.previousVersion < report.schemaVersion) {
-    out << "upgraded " << options.database << " from schema " << report.previousVersion << " to "
+    out << "upgraded " << shown << " from schema " << report.previousVersion << " to "
         << report.schemaVersion << "\n";
   } else {
-    out << options.database << " is already a borderlens database (schema "
+    out << shown << " is already a borderlens database (schema "
         << report.schemaVersion << "); nothing to do\n";
   }
   return 0;

@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include "core/errors.h"
+#include "core/redact.h"
 #include "ops/geodata_path.h"
 
 #include <algorithm>
@@ -20,6 +21,7 @@ std::vector<Command>& registry() {
       {"render", "draw the map to a PNG without a display", &runRenderCommand, &renderHelp},
       {"export", "write map layers (GeoPackage, GeoJSON, KML, CSV, ...)", &runExportCommand, &exportHelp},
       {"tiles", "write vector tiles (MBTiles)", &runTilesCommand, &tilesHelp},
+      {"copy", "copy a whole database (SpatiaLite file <-> PostGIS)", &runCopyCommand, &copyHelp},
   };
   return list;
 }
@@ -65,6 +67,28 @@ std::string mainHelp() {
 
 namespace {
 
+// An error message as it may be printed: a connection string given as an argument, quoted
+// whole or in part by whichever layer failed, never shows its password.
+std::string redactedMessage(std::string message, const std::vector<std::string>& args) {
+  for (const auto& arg : args) {
+    const std::string safe = core::redactSecrets(arg);
+    if (safe == arg) continue;
+    for (auto at = message.find(arg); at != std::string::npos; at = message.find(arg, at + safe.size())) {
+      message.replace(at, arg.size(), safe);
+    }
+  }
+  // What a driver quotes in its own words: `password=...` pairs, and URLs inside the text.
+  message = core::redactSecrets(message);
+  for (const char* scheme : {"postgresql://", "postgres://"}) {
+    for (auto at = message.find(scheme); at != std::string::npos; at = message.find(scheme, at + 1)) {
+      const auto end = message.find_first_of(" \t\n'\"", at);
+      const std::size_t length = end == std::string::npos ? std::string::npos : end - at;
+      message.replace(at, length, core::redactSecrets(message.substr(at, length)));
+    }
+  }
+  return message;
+}
+
 bool wantsHelp(const std::vector<std::string>& args) {
   for (const auto& arg : args) {
     if (arg == "--") return false;
@@ -107,11 +131,11 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return command->run(rest, out);
   } catch (const core::Error& e) {
     out.flush();
-    err << "borderlens: error: " << e.what() << "\n";
+    err << "borderlens: error: " << redactedMessage(e.what(), args) << "\n";
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
     out.flush();
-    err << "borderlens: error: " << e.what() << "\n";
+    err << "borderlens: error: " << redactedMessage(e.what(), args) << "\n";
     return static_cast<int>(core::ExitCode::Internal);
   }
 }

@@ -25,6 +25,8 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
 std::string mainHelp();
 
+int runCopyCommand(const std::vector<std::string>& args, std::ostream& out);
+std::string copyHelp();
 int runExportCommand(const std::vector<std::string>& args, std::ostream& out);
 std::string exportHelp();
 int runImportCommand(const std::vector<std::string>& args, std::ostream& out);

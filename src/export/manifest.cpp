@@ -2,6 +2,8 @@
 
 #include "core/date.h"
 #include "core/errors.h"
+#include "core/redact.h"
+#include "core/utf8.h"
 
 #include <openssl/evp.h>
 
@@ -49,6 +51,20 @@ std::string sha256Of(const fs::path& file) {
   return hex;
 }
 
+// Every string in `value` made valid UTF-8 (U+FFFD for a bad sequence): filter values and file
+// names arrive from the command line as bytes, and JSON holds UTF-8 only.
+void replaceInvalidUtf8(nlohmann::ordered_json& value) {
+  if (value.is_string()) {
+    auto& text = value.get_ref<std::string&>();
+    if (core::isValidUtf8(text)) return;
+    std::string valid;
+    for (std::size_t pos = 0; pos < text.size();) core::appendUtf8(valid, core::decodeUtf8(text, pos));
+    text = std::move(valid);
+  } else if (value.is_structured()) {
+    for (auto& item : value) replaceInvalidUtf8(item);
+  }
+}
+
 nlohmann::ordered_json fileEntry(const fs::path& file, const std::string& name) {
   nlohmann::ordered_json entry;
   entry["name"] = name;
@@ -86,7 +102,8 @@ nlohmann::ordered_json manifestJson(const ManifestInput& input) {
   m["command"] = input.command;
   m["format"] = input.format;
   m["created"] = input.createdAt;
-  m["database"] = input.database;
+  // A connection string's password must not travel with the export.
+  m["database"] = core::redactSecrets(input.database);
   m["schema_version"] = input.schemaVersion;
   m["filters"] = filterJson(input.filter);
   nlohmann::ordered_json layers = nlohmann::ordered_json::array();
@@ -124,6 +141,7 @@ nlohmann::ordered_json manifestJson(const ManifestInput& input) {
   }
   m["warnings"] = input.warnings;
   for (const auto& [key, value] : input.extra.items()) m[key] = value;
+  replaceInvalidUtf8(m);
   return m;
 }
 
@@ -140,6 +158,7 @@ void writeManifest(nlohmann::ordered_json manifest, const std::string& outputPat
     files.push_back(fileEntry(outputPath, outputName));
   }
   manifest["files"] = files;
+  replaceInvalidUtf8(manifest);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << manifest.dump(2) << "\n";
   out.close();

@@ -1,6 +1,7 @@
 #include "export/tiles.h"
 
 #include "core/errors.h"
+#include "core/redact.h"
 #include "export/base_layers.h"
 #include "export/gdal_support.h"
 #include "export/manifest.h"
@@ -96,7 +97,8 @@ TilesReport writeTiles(store::Store& store, const TilesOptions& options, const c
       .set("MINZOOM", std::to_string(options.minZoom))
       .set("MAXZOOM", std::to_string(options.maxZoom))
       .set("NAME", fs::path(options.output).stem().string())
-      .set("DESCRIPTION", "borderlens " + options.version + " vector tiles of " + options.database)
+      .set("DESCRIPTION", "borderlens " + options.version + " vector tiles of " +
+                              core::redactSecrets(options.database))
       .set("TYPE", "overlay");
   gdal::Dataset dataset(GDALCreate(driver, output.path().c_str(), 0, 0, 0, GDT_Unknown, datasetOptions.get()));
   if (!dataset) fail("cannot create it");

@@ -23,25 +23,28 @@ int toMercator(double* x, double* y, void*) {
 
 struct BorderDistance::Impl {
   GEOSContextHandle_t handle = GEOS_init_r();
+  // Made once: an import measures every row.
+  GEOSWKTReader* reader = GEOSWKTReader_create_r(handle);
   GEOSGeometry* border = nullptr;
   const GEOSPreparedGeometry* prepared = nullptr;
 
   ~Impl() {
     if (prepared) GEOSPreparedGeom_destroy_r(handle, prepared);
     if (border) GEOSGeom_destroy_r(handle, border);
+    GEOSWKTReader_destroy_r(handle, reader);
     GEOS_finish_r(handle);
   }
 
   GEOSGeometry* readMercator(const std::string& wkt) const {
-    GEOSWKTReader* reader = GEOSWKTReader_create_r(handle);
     GEOSGeometry* g = GEOSWKTReader_read_r(handle, reader, wkt.c_str());
-    GEOSWKTReader_destroy_r(handle, reader);
     if (!g) throw std::invalid_argument("unreadable WKT: " + wkt.substr(0, 80));
     GEOSGeometry* projected = GEOSGeom_transformXY_r(handle, g, &toMercator, nullptr);
     GEOSGeom_destroy_r(handle, g);
     if (!projected) throw std::invalid_argument("cannot project: " + wkt.substr(0, 80));
     return projected;
   }
+
+  double distanceKm(GEOSGeometry* g, const std::string& what) const;
 };
 
 BorderDistance::BorderDistance(const std::vector<std::string>& lineWkts) : m_impl(std::make_unique<Impl>()) {
@@ -70,11 +73,22 @@ BorderDistance::BorderDistance(const std::vector<std::string>& lineWkts) : m_imp
 BorderDistance::~BorderDistance() = default;
 
 double BorderDistance::distanceKm(const std::string& wkt) const {
-  GEOSContextHandle_t h = m_impl->handle;
-  GEOSGeometry* g = m_impl->readMercator(wkt);
-  GEOSCoordSequence* nearest = GEOSPreparedNearestPoints_r(h, m_impl->prepared, g);
+  return m_impl->distanceKm(m_impl->readMercator(wkt), wkt);
+}
+
+double BorderDistance::distanceKm(double lon, double lat) const {
+  const Mercator m = lonLatToMercator(lon, lat);
+  GEOSGeometry* point = GEOSGeom_createPointFromXY_r(m_impl->handle, m.x, m.y);
+  if (!point) throw std::invalid_argument("cannot make a point");
+  return m_impl->distanceKm(point, "a point");
+}
+
+// Takes `g` (Web Mercator) and destroys it.
+double BorderDistance::Impl::distanceKm(GEOSGeometry* g, const std::string& what) const {
+  GEOSContextHandle_t h = handle;
+  GEOSCoordSequence* nearest = GEOSPreparedNearestPoints_r(h, prepared, g);
   GEOSGeom_destroy_r(h, g);
-  if (!nearest) throw std::invalid_argument("no nearest point for: " + wkt.substr(0, 80));
+  if (!nearest) throw std::invalid_argument("no nearest point for: " + what.substr(0, 80));
   Mercator onBorder, onGeometry;
   GEOSCoordSeq_getXY_r(h, nearest, 0, &onBorder.x, &onBorder.y);
   GEOSCoordSeq_getXY_r(h, nearest, 1, &onGeometry.x, &onGeometry.y);

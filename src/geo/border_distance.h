@@ -21,6 +21,8 @@ class BorderDistance {
 
   // Kilometres from the geometry (WKT, lon/lat) to the nearest border line; 0 when they meet.
   double distanceKm(const std::string& wkt) const;
+  // The same for the point (lon, lat), without reading WKT.
+  double distanceKm(double lon, double lat) const;
 
  private:
   struct Impl;

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/utf8.h"
+#include "ingest/file_source.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -13,6 +14,8 @@ namespace borderlens::ingest {
 namespace {
 
 constexpr std::size_t kBufferSize = 1 << 20;
+// Far more columns than any format borderlens reads (ACLED has 31).
+constexpr std::size_t kMaxFields = 4096;
 
 bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -91,13 +94,35 @@ bool CsvReader::next(CsvRecord& record) {
   enum class State { FieldStart, Unquoted, Quoted, AfterQuote };
   State state = State::FieldStart;
   std::string field;
+  // A record past kMaxRecordBytes is still read to its end, so that the next one starts in the
+  // right place, but nothing more of it is kept: the caller rejects it by its error.
+  std::size_t recordBytes = 0;
+  bool tooLong = false;
+  auto stopKeeping = [&](std::string why) {
+    tooLong = true;
+    record.error = std::move(why);
+    record.fields = {};
+    field = {};
+  };
+  auto endField = [&] {
+    // An empty field costs no bytes of the file but a string of memory: a line of commas
+    // must not become millions of them.
+    if (!tooLong && record.fields.size() == kMaxFields) {
+      stopKeeping("the record has more than " + std::to_string(kMaxFields) + " fields");
+    }
+    if (!tooLong) record.fields.push_back(std::move(field));
+    field.clear();
+  };
   for (;; c = get()) {
     if (c == EOF) {
       if (state == State::Quoted && record.error.empty()) {
         record.error = "unterminated quoted field";
       }
-      record.fields.push_back(std::move(field));
+      endField();
       return true;
+    }
+    if (!tooLong && ++recordBytes > kMaxRecordBytes) {
+      stopKeeping("the record is longer than " + std::to_string(kMaxRecordBytes >> 20) + " MiB");
     }
     const char ch = static_cast<char>(c);
     switch (state) {
@@ -111,32 +136,31 @@ bool CsvReader::next(CsvRecord& record) {
       case State::Unquoted:
       case State::AfterQuote:
         if (ch == ',') {
-          record.fields.push_back(std::move(field));
-          field.clear();
+          endField();
           state = State::FieldStart;
         } else if (ch == '\n' || ch == '\r') {
           endOfLine(c);
-          record.fields.push_back(std::move(field));
+          endField();
           return true;
         } else {
           if (state == State::AfterQuote && record.error.empty()) {
             record.error = "text after the closing quote of field " +
                            std::to_string(record.fields.size() + 1);
           }
-          field += ch;
+          if (!tooLong) field += ch;
         }
         break;
       case State::Quoted:
         if (ch == '"') {
           if (peek() == '"') {
             get();
-            field += '"';
+            if (!tooLong) field += '"';
           } else {
             state = State::AfterQuote;
           }
         } else {
           if (ch == '\n' || (ch == '\r' && peek() != '\n')) ++m_line;
-          field += ch;
+          if (!tooLong) field += ch;
         }
         break;
     }

@@ -2,10 +2,17 @@
 
 #include "core/model.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
 namespace borderlens::ingest {
+
+// The most bytes one record may take: a CSV row, a FollowTheMoney JSON line, one XML tag or one
+// element's text. Real list records are a few kilobytes (the largest OpenSanctions entities well
+// under one megabyte); a longer one is hostile or broken input, and reading it whole would let
+// one line of a file take gigabytes of memory (parsed JSON, a vector of empty CSV fields).
+constexpr std::size_t kMaxRecordBytes = std::size_t{16} << 20;
 
 // The SHA-256 of a file's bytes as 64 lower-case hex digits. Throws core::InputRejected naming
 // the file when it cannot be read.

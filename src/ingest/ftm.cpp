@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "core/utf8.h"
 #include "ingest/csv.h"
+#include "ingest/file_source.h"
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,31 @@ struct RecordError {
 };
 
 constexpr std::uint64_t kProgressEvery = 512;
+
+// Reads the next line of `in` into `line`, without its '\n', keeping at most kMaxRecordBytes of
+// it (the rest is read and dropped, so one endless line cannot exhaust memory). Returns the
+// line's full length, or nothing at the end of the file.
+std::optional<std::uint64_t> nextLine(std::istream& in, std::string& line) {
+  line.clear();
+  std::array<char, 1 << 16> chunk{};
+  std::uint64_t length = 0;
+  bool any = false;
+  for (;;) {
+    in.getline(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    any = any || got > 0;
+    // Only a found '\n' leaves both bits clear; it is counted in gcount() but not stored.
+    const bool ended = !in.fail() && !in.eof();
+    const std::size_t stored = ended ? got - 1 : got;
+    length += stored;
+    if (line.size() < kMaxRecordBytes) {
+      line.append(chunk.data(), std::min(stored, kMaxRecordBytes - line.size()));
+    }
+    if (ended) return length;
+    if (in.eof()) return any ? std::optional<std::uint64_t>(length) : std::nullopt;
+    in.clear();  // the chunk filled up before the line ended
+  }
+}
 
 auto keyOf(const std::string& value) { return std::tie(value); }
 auto keyOf(const core::Identifier& value) { return std::tie(value.scheme, value.value); }
@@ -272,7 +298,8 @@ class FtmJsonParser {
   ParseResult run();
 
  private:
-  void readLine(const std::string& line, std::uint64_t lineNumber, bool first);
+  // `overlong`: the line is longer than kMaxRecordBytes and `line` holds only its start.
+  void readLine(const std::string& line, std::uint64_t lineNumber, bool first, bool overlong);
   void readRecord(const json& record, const RecordRef& where, const std::string& schema);
   void readEntity(const json& record, const json& properties, const RecordRef& where,
                   core::EntityKind kind);
@@ -315,12 +342,13 @@ ParseResult FtmJsonParser::run() {
   std::uint64_t lineNumber = 0;
   std::uint64_t bytes = 0;
   bool first = true;
-  while (std::getline(in, line)) {
+  while (const auto length = nextLine(in, line)) {
     ++lineNumber;
-    bytes += line.size() + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (trim(line).empty()) continue;
-    readLine(line, lineNumber, first);
+    bytes += *length + 1;
+    const bool overlong = *length > kMaxRecordBytes;
+    if (!overlong && !line.empty() && line.back() == '\r') line.pop_back();
+    if (!overlong && trim(line).empty()) continue;
+    readLine(line, lineNumber, first, overlong);
     first = false;
     if (lineNumber % kProgressEvery == 0) reportReadProgress(m_progress, bytes, total, m_path);
   }
@@ -331,7 +359,8 @@ ParseResult FtmJsonParser::run() {
   return std::move(m_result);
 }
 
-void FtmJsonParser::readLine(const std::string& line, std::uint64_t lineNumber, bool first) {
+void FtmJsonParser::readLine(const std::string& line, std::uint64_t lineNumber, bool first,
+                             bool overlong) {
   RecordRef where{m_path, lineNumber, ""};
   ++m_result.recordsRead;
   // Only the first record decides whether this is FtM at all: a bad first line means another
@@ -344,6 +373,9 @@ void FtmJsonParser::readLine(const std::string& line, std::uint64_t lineNumber, 
     reject(where, reason);
   };
 
+  if (overlong) {
+    return fail("the line is longer than " + std::to_string(kMaxRecordBytes >> 20) + " MiB");
+  }
   const auto invalid = core::firstInvalidUtf8(line);
   if (invalid != std::string::npos) {
     return fail("invalid UTF-8 (at byte " + std::to_string(invalid + 1) + ")");
@@ -353,6 +385,9 @@ void FtmJsonParser::readLine(const std::string& line, std::uint64_t lineNumber, 
     record = json::parse(line);
   } catch (const json::parse_error& e) {
     return fail("invalid JSON (at byte " + std::to_string(e.byte) + ")");
+  } catch (const json::out_of_range&) {
+    // nlohmann reports a number beyond double's range ("1e400") as out_of_range, not parse_error.
+    return fail("invalid JSON (a number out of range)");
   }
   if (!record.is_object()) return fail("not a JSON object");
   const auto id = record.find("id");

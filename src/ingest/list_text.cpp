@@ -188,7 +188,7 @@ std::optional<std::string> normaliseBirthDate(std::string_view raw) {
   if (words.size() >= 2) {
     const auto month = monthNumber(words[0]);
     const auto year = number(words[1]);
-    if (month && year && *year > 1800) return std::to_string(*year) + "-" + pad2(*month);
+    if (month && year && *year > 1800 && *year < 2200) return std::to_string(*year) + "-" + pad2(*month);
   }
   if (!words.empty()) {
     if (const auto year = number(words[0]); year && *year > 1800 && *year < 2200) {

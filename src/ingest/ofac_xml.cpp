@@ -309,6 +309,10 @@ class AdvancedHandler final : public XmlHandler {
     }
     const std::string parent = m_stack.empty() ? std::string() : m_stack.back();
     m_stack.push_back(name);
+    // m_ymd points into a feature or event vector; any element inside a date other than its
+    // parts may grow those vectors (a malformed file), so it ends the date rather than leave
+    // the pointer dangling.
+    if (m_ymd && name != "Year" && name != "Month" && name != "Day") m_ymd = nullptr;
     if (inside("ReferenceValueSets") && m_stack.size() == 4) {
       m_refKey = name + ":" + xmlAttribute(a, "ID");
       if (name == "Country" && !xmlAttribute(a, "ISO2").empty())

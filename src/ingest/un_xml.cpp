@@ -168,6 +168,12 @@ class UnHandler final : public XmlHandler {
     }
     m_stack.push_back(name);
     if (name == "INDIVIDUAL" || name == "ENTITY") {
+      // A record inside a record breaks the list's schema: the outer one is rejected, not mixed
+      // with the inner one's fields.
+      if (m_record) {
+        ++m_result.recordsRead;
+        reject(*m_record, "<" + name + "> nested inside another record");
+      }
       m_record = RawRecord{};
       m_record->individual = name == "INDIVIDUAL";
       m_record->line = line;
@@ -186,6 +192,7 @@ class UnHandler final : public XmlHandler {
     const std::string parent = m_stack.size() >= 2 ? m_stack[m_stack.size() - 2] : std::string();
     m_stack.pop_back();
     if (name == "INDIVIDUAL" || name == "ENTITY") {
+      if (!m_record) return;  // the outer end of a nested record, already rejected
       ++m_result.recordsRead;
       finishRecord();
       m_record.reset();

@@ -6,6 +6,7 @@
 
 #include <expat.h>
 
+#include <algorithm>
 #include <array>
 #include <exception>
 #include <fstream>
@@ -44,8 +45,18 @@ struct Session {
   std::string path;
   std::vector<std::string> texts;
   std::exception_ptr failure;
+  // Where the last event expat reported ended: input read past it is one token still pending.
+  std::uint64_t parsedTo = 0;
 
   std::uint64_t line() const { return XML_GetCurrentLineNumber(parser); }
+
+  void advance() {
+    const XML_Index at = XML_GetCurrentByteIndex(parser);
+    if (at >= 0) {
+      parsedTo = static_cast<std::uint64_t>(at) +
+                 static_cast<std::uint64_t>(XML_GetCurrentByteCount(parser));
+    }
+  }
 
   void fail(std::exception_ptr error) {
     if (!failure) failure = std::move(error);
@@ -53,9 +64,12 @@ struct Session {
   }
 };
 
+std::string mebibytes(std::size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
 void XMLCALL onStart(void* data, const XML_Char* name, const XML_Char** attributes) {
   auto& session = *static_cast<Session*>(data);
   if (session.failure) return;
+  session.advance();
   try {
     XmlAttributes list;
     for (std::size_t i = 0; attributes[i]; i += 2) {
@@ -71,6 +85,7 @@ void XMLCALL onStart(void* data, const XML_Char* name, const XML_Char** attribut
 void XMLCALL onEnd(void* data, const XML_Char* name) {
   auto& session = *static_cast<Session*>(data);
   if (session.failure) return;
+  session.advance();
   try {
     std::string text = std::move(session.texts.back());
     session.texts.pop_back();
@@ -82,8 +97,22 @@ void XMLCALL onEnd(void* data, const XML_Char* name) {
 
 void XMLCALL onText(void* data, const XML_Char* text, int length) {
   auto& session = *static_cast<Session*>(data);
-  if (session.failure || session.texts.empty()) return;
-  session.texts.back().append(text, static_cast<std::size_t>(length));
+  if (session.failure) return;
+  session.advance();
+  if (session.texts.empty()) return;
+  std::string& own = session.texts.back();
+  if (own.size() + static_cast<std::size_t>(length) > kMaxRecordBytes) {
+    return session.fail(std::make_exception_ptr(core::InputRejected(
+        session.path + ":" + std::to_string(session.line()) + ": an element's text is longer than " +
+        mebibytes(kMaxRecordBytes) + "; refused")));
+  }
+  own.append(text, static_cast<std::size_t>(length));
+}
+
+// Everything expat reports to no other handler (comments, the XML declaration, whitespace
+// outside the root) still counts as parsed input.
+void XMLCALL onOther(void* data, const XML_Char*, int) {
+  static_cast<Session*>(data)->advance();
 }
 
 void XMLCALL onDoctype(void* data, const XML_Char* name, const XML_Char*, const XML_Char*, int) {
@@ -111,6 +140,20 @@ int XMLCALL onExternalEntity(XML_Parser parser, const XML_Char*, const XML_Char*
       session.path + ":" + std::to_string(session.line()) + ": refers to an external entity (" +
       std::string(systemId ? systemId : "?") + "); refused, nothing is fetched")));
   return XML_STATUS_ERROR;
+}
+
+// The line that byte `offset` of a file is on.
+std::uint64_t lineAt(const std::string& path, std::uint64_t offset) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 1 << 16> buffer{};
+  std::uint64_t line = 1;
+  while (offset > 0 && in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(buffer.size(), offset)));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    line += static_cast<std::uint64_t>(std::count(buffer.data(), buffer.data() + got, '\n'));
+    offset -= got;
+  }
+  return line;
 }
 
 // Line of the first invalid UTF-8 sequence, or 0 when the file is valid UTF-8.
@@ -141,6 +184,7 @@ void parseXmlFile(const std::string& path, XmlHandler& handler, const core::Prog
   XML_SetUserData(parser.get(), &session);
   XML_SetElementHandler(parser.get(), &onStart, &onEnd);
   XML_SetCharacterDataHandler(parser.get(), &onText);
+  XML_SetDefaultHandlerExpand(parser.get(), &onOther);
   XML_SetStartDoctypeDeclHandler(parser.get(), &onDoctype);
   XML_SetEntityDeclHandler(parser.get(), &onEntityDeclaration);
   XML_SetExternalEntityRefHandler(parser.get(), &onExternalEntity);
@@ -175,6 +219,13 @@ void parseXmlFile(const std::string& path, XmlHandler& handler, const core::Prog
         why += "; the file is truncated or incomplete";
       }
       throw core::InputRejected(path + ":" + std::to_string(line) + ": malformed XML: " + why);
+    }
+    // expat keeps an unfinished token (a tag with its attributes, a comment) whole and scans it
+    // again with every chunk, so an endless one costs quadratic time as well as memory.
+    if (done - session.parsedTo > kMaxRecordBytes) {
+      throw core::InputRejected(path + ":" + std::to_string(lineAt(path, session.parsedTo)) +
+                                ": a tag, attribute or comment longer than " +
+                                mebibytes(kMaxRecordBytes) + "; refused");
     }
     if (total > 0) {
       const double fraction = progressFrom + (progressTo - progressFrom) *

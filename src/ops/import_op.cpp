@@ -1,6 +1,7 @@
 #include "ops/import_op.h"
 
 #include "core/errors.h"
+#include "core/redact.h"
 #include "ingest/detect.h"
 #include "ingest/file_source.h"
 #include "ingest/ftm.h"
@@ -321,8 +322,9 @@ class Importer {
     const double total =
         static_cast<double>(parsed.entities.size() + parsed.incidents.size()) + 1.0;
     double done = 0;
+    const std::string writing = "writing " + fileNameOf(job.path);
     for (const auto& record : parsed.entities) {
-      if (!core::reportProgress(progress, ++done / total, "writing " + fileNameOf(job.path)))
+      if (!core::reportProgress(progress, ++done / total, writing))
         throw core::Cancelled();
       const core::RecordId id = writeEntity(record);
       if (!record.key.empty()) byKey[record.key] = id;
@@ -350,7 +352,7 @@ class Importer {
       }
     }
     for (const auto& record : parsed.incidents) {
-      if (!core::reportProgress(progress, ++done / total, "writing " + fileNameOf(job.path)))
+      if (!core::reportProgress(progress, ++done / total, writing))
         throw core::Cancelled();
       writeIncident(record, byKey);
     }
@@ -364,8 +366,10 @@ class Importer {
       batch.format = job.formats[i];
       batch.startedAt = startedAt;
       batch.finishedAt = core::nowUtcTimestamp();
+      // File names are bytes, not always UTF-8; the stored summary is JSON all the same.
       batch.reportJson =
-          i == 0 ? summary.dump() : nlohmann::ordered_json{{"read_with", job.path}}.dump();
+          (i == 0 ? summary : nlohmann::ordered_json{{"read_with", job.path}})
+              .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
       m_db.addImportBatch(batch);
     }
   }
@@ -450,7 +454,7 @@ class Importer {
     entity.firstSeen = record.firstSeen ? record.firstSeen : m_snapshot;
     entity.lastSeen = record.lastSeen ? record.lastSeen : m_snapshot;
     entity.sourceIds = {m_listSourceId};
-    for (const auto& source : record.sources) entity.sourceIds.push_back(m_db.addSource(source));
+    for (const auto& source : record.sources) entity.sourceIds.push_back(sourceIdOf(source));
 
     for (const auto& address : record.addresses) {
       const auto placed = m_geocoder.geocode(address);
@@ -505,7 +509,7 @@ class Importer {
   void writeDesignation(core::RecordId entityId, const ingest::EntityRecord& record,
                         const ingest::DesignationRecord& dr) {
     std::vector<core::RecordId> sources{m_listSourceId};
-    for (const auto& source : dr.sources) sources.push_back(m_db.addSource(source));
+    for (const auto& source : dr.sources) sources.push_back(sourceIdOf(source));
 
     // A rounds table may name an entry by its list reference, by its key in the file (an FtM
     // id), or both; the reference wins.
@@ -607,6 +611,20 @@ class Importer {
     return round.id;
   }
 
+  // The stored id of a record's source. Most records of a file cite the same few sources, and
+  // what this run stored stays until its commit, so each is looked up once.
+  core::RecordId sourceIdOf(const core::Source& source) {
+    std::string key;  // length-prefixed fields: unambiguous whatever bytes they hold
+    for (const std::string* field : {&source.publisher, &source.title, &source.published,
+                                     &source.url, &source.file, &source.sha256}) {
+      key += std::to_string(field->size()) + ":" + *field;
+    }
+    if (const auto it = m_sourceIds.find(key); it != m_sourceIds.end()) return it->second;
+    const core::RecordId id = m_db.addSource(source);
+    m_sourceIds.emplace(std::move(key), id);
+    return id;
+  }
+
   std::optional<core::RecordId> resolve(const ingest::EntityRef& ref,
                                         const std::map<std::string, core::RecordId>& byKey) {
     if (ref.scheme == "name") return m_matcher.findByName(ref.value);
@@ -637,7 +655,7 @@ class Importer {
       return;
     }
     std::vector<core::RecordId> sources{m_listSourceId};
-    for (const auto& source : record.sources) sources.push_back(m_db.addSource(source));
+    for (const auto& source : record.sources) sources.push_back(sourceIdOf(source));
     if (const auto stored =
             m_db.findIncident(incident.externalId, incident.kind, incident.span.start.toString())) {
       m_db.addRecordSources("incident", *stored, sources);
@@ -715,6 +733,7 @@ class Importer {
   std::uint64_t m_storedReassigned = 0;
   std::set<std::string> m_seenShas;
   core::RecordId m_listSourceId = 0;
+  std::map<std::string, core::RecordId> m_sourceIds;
   std::string m_keyScheme;
   std::optional<core::Date> m_snapshot;
   FileImportReport* m_file = nullptr;
@@ -731,16 +750,17 @@ ImportReport runImport(const ImportOptions& options, const core::Progress& progr
   if (!options.geodata.empty()) checkReadable(options.geodata, "--geodata ");
 
   ImportReport report;
-  report.database = options.database;
+  // The report is printed: never with a connection string's password.
+  report.database = core::redactSecrets(options.database);
   report.dryRun = options.dryRun;
   report.roundsFile = options.roundsFile;
 
   // The database is checked before any list is read, so a wrong database fails fast; a dry run
   // never upgrades a schema.
   if (options.dryRun && store::peekSchemaVersion(options.database) < store::kSchemaVersion) {
-    throw core::SchemaMismatch(options.database + ": schema version is older than " +
+    throw core::SchemaMismatch(report.database + ": schema version is older than " +
                                std::to_string(store::kSchemaVersion) +
-                               "; upgrade it with: borderlens init " + options.database);
+                               "; upgrade it with: borderlens init " + report.database);
   }
   auto db = store::openStore(options.database, store::OpenMode::ReadWrite);
 

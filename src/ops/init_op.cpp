@@ -1,6 +1,7 @@
 #include "ops/init_op.h"
 
 #include "core/errors.h"
+#include "core/redact.h"
 #include "ingest/base_geodata.h"
 #include "ops/geodata_path.h"
 #include "store/store.h"
@@ -29,31 +30,40 @@ InitReport runInit(const InitOptions& options) {
   }
   InitReport report;
   std::error_code ec;
-  report.created = !std::filesystem::exists(options.database, ec);
+  // A server database exists before init; it is new to borderlens while it has no schema.
+  const bool server = store::isServerLocation(options.database);
+  report.created = !server && !std::filesystem::exists(options.database, ec);
   try {
-    // A read-only peek first, so that a newer or foreign file is refused before anything writes.
+    // A read-only peek first, so that a newer or foreign database is refused before anything
+    // writes.
     if (!report.created) {
       report.previousVersion = store::peekSchemaVersion(options.database);
+      report.created = server && report.previousVersion == 0;
       if (report.previousVersion > store::kSchemaVersion) {
-        throw core::SchemaMismatch(options.database + ": schema version " +
+        throw core::SchemaMismatch(core::redactSecrets(options.database) + ": schema version " +
                                    std::to_string(report.previousVersion) +
                                    " is newer than this borderlens supports (" +
                                    std::to_string(store::kSchemaVersion) + "); upgrade borderlens");
       }
     }
-    auto db = store::openStore(options.database, store::OpenMode::Create);
-    report.schemaVersion = db->schemaVersion();
+    // The border is read before the schema is made: a server database cannot be removed like a
+    // new file when a bad geodata file fails the init.
+    std::optional<std::vector<std::string>> lines;
     if (report.previousVersion == 0) {
       if (auto gpkg = borderSource(options, report)) {
-        const auto lines = ingest::readBorderLines(*gpkg, kBorderLayer, kBorderCountries);
-        store::Transaction transaction(*db);
-        db->setBorder(lines);
-        transaction.commit();
-        report.borderLines = lines.size();
+        lines = ingest::readBorderLines(*gpkg, kBorderLayer, kBorderCountries);
       }
     }
+    auto db = store::openStore(options.database, store::OpenMode::Create);
+    report.schemaVersion = db->schemaVersion();
+    if (lines) {
+      store::Transaction transaction(*db);
+      db->setBorder(*lines);
+      transaction.commit();
+      report.borderLines = lines->size();
+    }
   } catch (...) {
-    if (report.created) {
+    if (report.created && !server) {
       std::filesystem::remove(options.database, ec);
       std::filesystem::remove(options.database + "-wal", ec);
       std::filesystem::remove(options.database + "-shm", ec);

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/model.h"
+#include "core/redact.h"
 #include "export/manifest.h"
 #include "export/raster.h"
 #include "render/scene/overlay.h"
@@ -187,7 +188,9 @@ RenderReport runRender(const RenderOptions& options, const core::Progress& progr
     if (!options.database.empty()) {
       furniture.attribution.push_back("Records: " + std::to_string(scene.features.size()) +
                                       " shown, each with its sources in " +
-                                      std::filesystem::path(options.database).filename().string());
+                                      std::filesystem::path(core::redactSecrets(options.database))
+                                          .filename()
+                                          .string());
     }
     const render::Overlay overlay = render::buildMapFurniture(scene, style, camera, renderer.atlas(), furniture);
     renderer.drawOverlay(overlay, camera);

@@ -1,4 +1,7 @@
 #include "core/errors.h"
+#include "store/postgis/pg_connection.h"
+#include "store/postgis/pg_schema.h"
+#include "store/postgis/pg_store.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
@@ -9,26 +12,22 @@ const char* nameOf(FeatureType type) {
   return type == FeatureType::Entity ? "entity" : "incident";
 }
 
-namespace {
-
-void refuseServerUrl(const std::string& location) {
-  if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0 ||
-      location.rfind("PG:", 0) == 0) {
-    throw core::DatabaseUnavailable(
-        "PostgreSQL/PostGIS databases are not supported by this build yet; use a SpatiaLite file");
-  }
-  if (location.empty()) throw core::UsageError("no database given");
+bool isServerLocation(const std::string& location) {
+  return postgis::isServerLocation(location);
 }
 
-} // namespace
-
 std::unique_ptr<Store> openStore(const std::string& location, OpenMode mode) {
-  refuseServerUrl(location);
+  if (location.empty()) throw core::UsageError("no database given");
+  if (postgis::isServerLocation(location)) return std::make_unique<postgis::PgStore>(location, mode);
   return std::make_unique<sqlite::SqliteStore>(location, mode);
 }
 
 int peekSchemaVersion(const std::string& location) {
-  refuseServerUrl(location);
+  if (location.empty()) throw core::UsageError("no database given");
+  if (postgis::isServerLocation(location)) {
+    postgis::Connection connection(postgis::conninfoOf(location), location);
+    return postgis::readSchemaVersion(connection);
+  }
   sqlite::Connection connection(location, sqlite::Connection::Mode::ReadOnly);
   return sqlite::readSchemaVersion(connection);
 }

@@ -125,7 +125,9 @@ struct DumpTable {
 };
 
 // The logical tables in the order their rows must be written (referenced tables first). Rows
-// stream ordered by their columns in turn (geometry aside), the same on every backend.
+// stream ordered by their columns in turn (geometry aside), the same on every backend. One
+// exception: a round has a text id, so a record_sources row of kind 'round' carries the round's
+// 1-based position among the rounds ordered by id (bytewise) as its record_id.
 const std::vector<DumpTable>& dumpTables();
 
 enum class OpenMode {
@@ -142,6 +144,8 @@ class Store {
   virtual std::string location() const = 0;
   virtual int schemaVersion() const = 0;
 
+  // On a store opened ReadOnly, begin() starts one consistent snapshot: every read until
+  // commit() or rollback() sees the same state, even while other processes write.
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
@@ -239,7 +243,12 @@ class Transaction {
 // core::SchemaMismatch with a one-line cause.
 std::unique_ptr<Store> openStore(const std::string& location, OpenMode mode);
 
-// The schema version of an existing database without changing it (0: an empty SQLite file).
+// Whether a location names a database on a server (`postgresql://`, `postgres://`, `PG:`) rather
+// than a file: such a database exists before init, empty (schema version 0).
+bool isServerLocation(const std::string& location);
+
+// The schema version of an existing database without changing it (0: an empty SQLite file, or a
+// server database without borderlens tables).
 // Throws core::DatabaseUnavailable for a missing file or one that is not a borderlens database.
 int peekSchemaVersion(const std::string& location);
 

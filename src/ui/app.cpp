@@ -1,11 +1,13 @@
 #include "ui/app.h"
 
 #include "core/errors.h"
+#include "core/redact.h"
 #include "geo/mercator.h"
 #include "ops/geodata_path.h"
 #include "ops/map_loader.h"
 #include "ops/render_op.h"
 #include "render/offscreen.h"
+#include "store/store.h"
 #include "ui/panels.h"
 #include "ui/settings.h"
 
@@ -23,6 +25,13 @@
 namespace borderlens::ui {
 
 namespace {
+
+// How the settings file names a database: a file by its absolute path (the view may be started
+// from another directory next time), a server location as given.
+std::string rememberedLocation(const std::string& database) {
+  if (store::isServerLocation(database)) return database;
+  return std::filesystem::absolute(database).string();
+}
 
 std::string g_glfwError;
 
@@ -47,7 +56,8 @@ App::App(const ViewOptions& options) : m_options(options) {
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   glfwWindowHint(GLFW_SAMPLES, 4);
   if (!options.screenshot.empty()) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
-  const std::string title = "borderlens - " + (options.database.empty() ? std::string("base map") : options.database);
+  const std::string title =
+      "borderlens - " + (options.database.empty() ? std::string("base map") : core::redactSecrets(options.database));
   m_window = glfwCreateWindow(options.width, options.height, title.c_str(), nullptr, nullptr);
   if (!m_window) {
     glfwTerminate();
@@ -86,7 +96,7 @@ App::App(const ViewOptions& options) : m_options(options) {
   if (options.bbox) {
     m_model.camera = render::Camera::fit(*options.bbox, width, height, 20);
   } else if (settings.hasView && !options.database.empty() &&
-             settings.database == std::filesystem::absolute(options.database).string() &&
+             settings.database == rememberedLocation(options.database) &&
              options.screenshot.empty()) {
     m_model.camera.centerX = settings.centerX;
     m_model.camera.centerY = settings.centerY;
@@ -220,7 +230,9 @@ render::Image App::capture(int settleFrames) {
 
 void App::saveSettings() {
   Settings settings;
-  settings.database = m_model.database.empty() ? "" : std::filesystem::absolute(m_model.database).string();
+  // A location with a password is not remembered: the settings file never holds a secret.
+  const bool secret = core::redactSecrets(m_model.database) != m_model.database;
+  settings.database = m_model.database.empty() || secret ? "" : rememberedLocation(m_model.database);
   settings.centerX = m_model.camera.centerX;
   settings.centerY = m_model.camera.centerY;
   settings.zoom = m_model.camera.zoom;

@@ -1,5 +1,6 @@
 #include "ui/panels.h"
 
+#include "core/redact.h"
 #include "ops/export_op.h"
 #include "ops/import_op.h"
 #include "ops/render_op.h"
@@ -38,7 +39,16 @@ void startImport(ViewModel& model, const std::vector<std::string>& files) {
 
 void drawJobWindow(ViewModel& model) {
   if (model.job.takeFinished()) {
-    model.message = model.job.title() + ": " + model.job.result();
+    // A failed job's message may quote the database location: never with its password.
+    std::string result = model.job.result();
+    const std::string safe = core::redactSecrets(model.database);
+    if (safe != model.database) {
+      for (auto at = result.find(model.database); at != std::string::npos;
+           at = result.find(model.database, at + safe.size())) {
+        result.replace(at, model.database.size(), safe);
+      }
+    }
+    model.message = model.job.title() + ": " + result;
     if (model.job.failed()) model.reloadAfterJob = false;
   }
   if (!model.job.running()) return;

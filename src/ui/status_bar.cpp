@@ -1,5 +1,6 @@
 #include "ui/panels.h"
 
+#include "core/redact.h"
 #include "geo/mercator.h"
 
 #include <imgui.h>
@@ -33,7 +34,8 @@ void drawStatusBar(ViewModel& model) {
   ImGui::SameLine(400);
   ImGui::Text("shown %zu of %zu", model.shown, model.scene.points.size());
   ImGui::SameLine(580);
-  ImGui::TextDisabled("%s", model.message.empty() ? model.database.c_str() : model.message.c_str());
+  const std::string status = model.message.empty() ? core::redactSecrets(model.database) : model.message;
+  ImGui::TextDisabled("%s", status.c_str());
   // Attribution from geodata/SOURCES.md: as much as fits, the whole on hover.
   std::string attribution;
   for (const auto& line : model.scene.attribution) attribution += (attribution.empty() ? "" : "  ") + line;

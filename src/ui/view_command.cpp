@@ -3,9 +3,9 @@
 #include "ops/filter_args.h"
 #include "ops/geodata_path.h"
 #include "ops/render_op.h"
+#include "store/store.h"
 #include "ui/app.h"
 #include "ui/settings.h"
-#include "store/store.h"
 #include "ui/view.h"
 
 #include <filesystem>
@@ -51,7 +51,8 @@ int runViewCommand(const std::vector<std::string>& args, std::ostream& out) {
   } else {
     const Settings settings = Settings::load(Settings::defaultPath());
     std::error_code ec;
-    if (!settings.database.empty() && std::filesystem::exists(settings.database, ec)) {
+    if (!settings.database.empty() && (store::isServerLocation(settings.database) ||
+                                        std::filesystem::exists(settings.database, ec))) {
       options.database = settings.database;
     } else if (auto demo = ops::findDemoDatabase()) {
       options.database = *demo;

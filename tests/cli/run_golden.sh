@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs one CLI golden case: NAME.args holds borderlens's arguments, one per line, run in a fresh
-# directory holding fixture.db (the test fixture), newer.db (the fixture stamped with a future
-# schema), text.db (a text file) and existing.png. stdout, stderr and the exit code must equal NAME.stdout,
-# NAME.stderr (absent: empty) and NAME.rc (absent: 0). A failing command must leave the database
-# files as they were and create no database file. On a mismatch the actual output is kept in
-# OUTDIR/NAME.* and a diff is printed.
+# directory holding fixture.db (the test fixture), second.db (a copy of it), newer.db (the fixture
+# stamped with a future schema), text.db (a text file) and existing.png. stdout, stderr and the
+# exit code must equal NAME.stdout, NAME.stderr (absent: empty) and NAME.rc (absent: 0). A failing
+# command must leave the database files as they were and create no database file. On a mismatch
+# the actual output is kept in OUTDIR/NAME.* and a diff is printed.
 set -u
 borderlens=$1 fixture=$2 case_file=$3 outdir=$4
 name=$(basename "$case_file" .args)
@@ -15,6 +15,7 @@ trap 'rm -rf "$work" "$result"' EXIT
 
 "$fixture" "$work/fixture.db" || { echo "fixture build failed"; exit 1; }
 "$fixture" "$work/newer.db" --newer-schema || { echo "fixture build failed"; exit 1; }
+cp "$work/fixture.db" "$work/second.db"
 printf 'not a database\n' > "$work/text.db"
 printf 'not an image\n' > "$work/existing.png"
 

@@ -186,6 +186,18 @@ TEST_CASE("UN XML: cancelling stops the parse") {
                   core::Cancelled);
 }
 
+// Found by fuzzing (tests/fuzz/regressions/un_xml): a record inside a record used to leave the
+// parser reading the inner record's freed fields when the outer one closed.
+TEST_CASE("UN XML: a record nested inside another rejects the outer one") {
+  const auto result = ingest::parseUnXml(kFixtures + "nested_record.xml", {});
+  CHECK(result.recordsRead == 2);
+  REQUIRE(result.entities.size() == 1);
+  CHECK(result.entities[0].key == "KPi.922");
+  REQUIRE(result.rejected.size() == 1);
+  CHECK(result.rejected[0].where.toString() == kFixtures + "nested_record.xml:4 (KPi.921)");
+  CHECK(result.rejected[0].reason == "<INDIVIDUAL> nested inside another record");
+}
+
 TEST_CASE("detection: UN XML by its root element") {
   CHECK(ingest::detectFormat(kFixtures + "consolidated.xml") == "un-xml");
   CHECK_THROWS_AS(ingest::detectFormat(kFixtures + "empty.xml"), core::InputRejected);

@@ -98,7 +98,8 @@ Style Style::parse(const std::string& text, const std::string& origin) {
   Json json;
   try {
     json = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // Not only parse_error: a number beyond double's range ("1e400") is an out_of_range.
     throw core::InputRejected(origin + ": not valid JSON: " + e.what());
   }
   if (!json.is_object()) r.fail("(top)", "expected an object");

@@ -7,6 +7,9 @@
 
 #include <spatialite.h>
 
+#include <unistd.h>
+
+#include <cctype>
 #include <filesystem>
 #include <system_error>
 
@@ -16,6 +19,61 @@ namespace {
 
 [[noreturn]] void throwUnavailable(const std::string& path, const std::string& why) {
   throw core::DatabaseUnavailable(path + ": " + why);
+}
+
+std::string parentDirectory(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+// An SQLite URI naming `path` (absolute, percent-encoded: spaces, '?', '#' and non-ASCII names
+// must survive the URI parser) with the given query.
+std::string fileUri(const std::string& path, const std::string& query) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::error_code ec;
+  const std::string absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
+  std::string uri = "file:";
+  for (const char c : ec ? path : absolute) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      uri += c;
+    } else {
+      uri += '%';
+      uri += kHex[byte >> 4];
+      uri += kHex[byte & 0xF];
+    }
+  }
+  return uri + "?" + query;
+}
+
+// Whether the write-ahead log beside `path` holds frames: while it does, the database cannot be
+// read from the main file alone.
+bool walHasFrames(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path + "-wal", ec);
+  return !ec && size > 0;
+}
+
+// Why a database cannot be written by this user: SQLite's own "attempt to write a readonly
+// database" names neither the file nor the directory at fault.
+std::string readOnlyReason(const std::string& path) {
+  if (::access(path.c_str(), W_OK) != 0) {
+    return "the database file is read-only (no permission to write it)";
+  }
+  return "the directory " + parentDirectory(path) +
+         " is not writable, and SQLite keeps the database's write-ahead log (-wal, -shm files) "
+         "there";
+}
+
+// A failed statement: a damaged file is the database's state, not a bug (exit 3, like a file
+// that is not SQLite at all); anything else is a store error.
+[[noreturn]] void throwStatementError(sqlite3* db, const std::string& path, const std::string& message) {
+  const int code = sqlite3_errcode(db) & 0xff;
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    throw core::DatabaseUnavailable(path + ": the database is damaged (" + message +
+                                    "); restore it from a copy");
+  }
+  throw core::StoreError(path + ": " + message);
 }
 
 } // namespace
@@ -32,12 +90,49 @@ Connection::Connection(const std::string& path, Mode mode) : m_path(path) {
     case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
     case Mode::Create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
   }
-  const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
+  int code = open(path, flags);
+  if ((code & 0xff) == SQLITE_READONLY && mode == Mode::ReadOnly && !walHasFrames(path)) {
+    // A WAL database is read through a shared-memory index (-shm) created beside it, which
+    // fails in a directory this user cannot write. With no log pending the main file is the
+    // whole database, and SQLite reads it as immutable: no -shm, no locks. A writer with more
+    // rights starting meanwhile is not seen; a read-only command has no better option.
+    code = open(fileUri(path, "immutable=1"), flags | SQLITE_OPEN_URI);
+  }
+  if (code != SQLITE_OK) {
+    if ((code & 0xff) == SQLITE_READONLY && mode != Mode::ReadOnly) {
+      throwUnavailable(path, readOnlyReason(path));
+    }
+    if ((code & 0xff) == SQLITE_CANTOPEN && !exists &&
+        ::access(parentDirectory(path).c_str(), W_OK) != 0) {
+      throwUnavailable(path, "cannot be created: no permission to write in the directory " +
+                                 parentDirectory(path));
+    }
+    if ((code & 0xff) == SQLITE_READONLY && walHasFrames(path)) {
+      throwUnavailable(path, "cannot be read: its write-ahead log holds changes not yet in the "
+                             "file, and reading them needs an index (-shm) that cannot be "
+                             "created in " + parentDirectory(path));
+    }
+    throwUnavailable(path, m_openError);
+  }
+  // SQLite opens a write-protected file read-only instead of failing; an import would only learn
+  // so at its first write.
+  if (mode != Mode::ReadOnly && sqlite3_db_readonly(m_db, "main") == 1) {
+    close();
+    throwUnavailable(path, readOnlyReason(path));
+  }
+  exec("PRAGMA foreign_keys=ON");
+  // 64 MB of page cache: an import touches the R*Tree, FTS and table pages over and over.
+  exec("PRAGMA cache_size=-65536");
+}
+
+int Connection::open(const std::string& name, int flags) {
+  close();
+  int rc = sqlite3_open_v2(name.c_str(), &m_db, flags, nullptr);
   if (rc != SQLITE_OK) {
-    std::string why = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
-    sqlite3_close_v2(m_db);
-    m_db = nullptr;
-    throwUnavailable(path, why);
+    m_openError = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
+    if (m_db) rc = sqlite3_extended_errcode(m_db);
+    close();
+    return rc;
   }
   sqlite3_extended_result_codes(m_db, 1);
   sqlite3_busy_timeout(m_db, 10000);
@@ -50,29 +145,28 @@ Connection::Connection(const std::string& path, Mode mode) : m_path(path) {
   if (sqlite3_prepare_v2(m_db, "SELECT count(*) FROM sqlite_master", -1, &probe, nullptr) !=
           SQLITE_OK ||
       (sqlite3_step(probe) != SQLITE_ROW)) {
-    const int code = sqlite3_errcode(m_db);
-    std::string why = sqlite3_errmsg(m_db);
+    rc = sqlite3_extended_errcode(m_db);
+    m_openError = sqlite3_errmsg(m_db);
     sqlite3_finalize(probe);
-    if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT) {
-      why = "not a SQLite database (or damaged)";
+    if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT) {
+      m_openError = "not a SQLite database (or damaged)";
     }
-    sqlite3_close_v2(m_db);
-    m_db = nullptr;
-    spatialite_cleanup_ex(m_spatialiteCache);
-    m_spatialiteCache = nullptr;
-    throwUnavailable(path, why);
+    close();
+    return rc == SQLITE_OK ? SQLITE_ERROR : rc;
   }
   sqlite3_finalize(probe);
-  exec("PRAGMA foreign_keys=ON");
-  // 64 MB of page cache: an import touches the R*Tree, FTS and table pages over and over.
-  exec("PRAGMA cache_size=-65536");
+  return SQLITE_OK;
 }
 
-Connection::~Connection() {
+void Connection::close() {
   m_cache.clear();
   if (m_db) sqlite3_close_v2(m_db);
+  m_db = nullptr;
   if (m_spatialiteCache) spatialite_cleanup_ex(m_spatialiteCache);
+  m_spatialiteCache = nullptr;
 }
+
+Connection::~Connection() { close(); }
 
 void Connection::exec(std::string_view sql) {
   char* error = nullptr;
@@ -80,7 +174,7 @@ void Connection::exec(std::string_view sql) {
   if (sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : errorMessage();
     sqlite3_free(error);
-    throw core::StoreError(m_path + ": " + message);
+    throwStatementError(m_db, m_path, message);
   }
 }
 
@@ -98,8 +192,8 @@ Statement& Connection::cached(const std::string& sql) {
 Statement::Statement(Connection& connection, std::string_view sql) : m_connection(connection) {
   if (sqlite3_prepare_v2(connection.handle(), sql.data(), static_cast<int>(sql.size()), &m_stmt,
                          nullptr) != SQLITE_OK) {
-    throw core::StoreError(connection.path() + ": " + connection.errorMessage() + " in: " +
-                           std::string(sql.substr(0, 200)));
+    throwStatementError(connection.handle(), connection.path(),
+                        connection.errorMessage() + " in: " + std::string(sql.substr(0, 200)));
   }
 }
 
@@ -129,7 +223,7 @@ bool Statement::step() {
   const int rc = sqlite3_step(m_stmt);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  throw core::StoreError(m_connection.path() + ": " + m_connection.errorMessage());
+  throwStatementError(m_connection.handle(), m_connection.path(), m_connection.errorMessage());
 }
 
 void Statement::run() {

@@ -34,10 +34,16 @@ class Connection {
   class Statement& cached(const std::string& sql);
 
  private:
+  // Opens `name` (a path or a URI) and reads its schema; returns SQLite's extended result code,
+  // with the reason in m_openError when it is not SQLITE_OK.
+  int open(const std::string& name, int flags);
+  void close();
+
   std::unordered_map<std::string, std::unique_ptr<class Statement>> m_cache;
   sqlite3* m_db = nullptr;
   void* m_spatialiteCache = nullptr;
   std::string m_path;
+  std::string m_openError;
 };
 
 // A prepared statement; binds are 1-based like SQLite's, columns 0-based.

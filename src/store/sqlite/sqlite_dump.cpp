@@ -1,30 +1,24 @@
 #include "core/errors.h"
+#include "store/dump_sql.h"
 #include "store/sqlite/sqlite_store.h"
 
 #include <sqlite3.h>
 
 #include <string>
+#include <vector>
 
 namespace borderlens::store::sqlite {
 
 namespace {
 
-std::string selectSql(const DumpTable& table) {
-  std::string columns;
-  std::string order;
-  for (const auto& column : table.columns) {
-    if (!columns.empty()) columns += ", ";
-    if (column == "geom") {
-      columns += "AsBinary(geom)";
-      continue;
-    }
-    columns += column;
-    order += order.empty() ? column : ", " + column;
-  }
-  return "SELECT " + columns + " FROM " + table.name + " ORDER BY " + order;
-}
+// A round's sources are cited by the round's position among the rounds (see dumpTables()); here
+// they sit under the round's rowid.
+constexpr const char* kInsertRecordSources =
+    "INSERT INTO record_sources(kind, record_id, source_id) VALUES(?1, CASE WHEN ?1 = 'round' "
+    "THEN (SELECT rowid FROM rounds ORDER BY id LIMIT 1 OFFSET ?2 - 1) ELSE ?2 END, ?3)";
 
 std::string insertSql(const DumpTable& table) {
+  if (isRecordSources(table)) return kInsertRecordSources;
   std::string columns;
   std::string values;
   for (const auto& column : table.columns) {
@@ -42,7 +36,8 @@ std::string insertSql(const DumpTable& table) {
 
 void SqliteStore::forEachDumpRow(const DumpTable& table,
                                  const std::function<bool(const DumpRow&)>& callback) {
-  Statement select(*m_connection, selectSql(table));
+  // SQLite puts NULLs first already.
+  Statement select(*m_connection, dumpSelectSql(table, "AsBinary", ""));
   DumpRow row(table.columns.size());
   while (select.step()) {
     for (std::size_t i = 0; i < row.size(); ++i) {
@@ -61,10 +56,25 @@ void SqliteStore::forEachDumpRow(const DumpTable& table,
 
 void SqliteStore::restoreRows(const DumpTable& table, const std::vector<DumpRow>& rows) {
   Statement& insert = m_connection->cached(insertSql(table));
+  std::int64_t rounds = 0;
+  if (isRecordSources(table)) {
+    Statement count(*m_connection, "SELECT count(*) FROM rounds");
+    count.step();
+    rounds = count.integer(0);
+  }
   for (const auto& row : rows) {
     if (row.size() != table.columns.size()) {
       throw core::StoreError(table.name + ": a copied row has " + std::to_string(row.size()) +
                              " values for " + std::to_string(table.columns.size()) + " columns");
+    }
+    // A position that names no round would otherwise cite the first or no round.
+    if (isRecordSources(table) && row[0] == DumpValue{std::string("round")}) {
+      const auto* position = std::get_if<std::int64_t>(&row[1]);
+      if (!position || *position < 1 || *position > rounds) {
+        throw core::StoreError("record_sources: a copied round source cites round " +
+                               (position ? std::to_string(*position) : std::string("(not a number)")) +
+                               " of " + std::to_string(rounds));
+      }
     }
     for (std::size_t i = 0; i < row.size(); ++i) {
       const int index = static_cast<int>(i) + 1;

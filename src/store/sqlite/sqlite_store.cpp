@@ -2,113 +2,36 @@
 
 #include "core/errors.h"
 #include "core/utf8.h"
-#include "geo/geodesic.h"
+#include "store/filter_sql.h"
 #include "store/sqlite/schema.h"
 
 #include <sqlite3.h>
 
+#include <array>
+#include <charconv>
 #include <limits>
+#include <optional>
+#include <string_view>
+#include <utility>
 #include <variant>
 
 namespace borderlens::store::sqlite {
 
 namespace {
 
-using Param = std::variant<std::int64_t, double, std::string>;
-
-// Collects an SQL WHERE clause and its parameters; user values only ever travel as parameters.
-class Where {
- public:
-  void add(const std::string& condition) { m_sql += " AND " + condition; }
-  void param(Param value) { m_params.push_back(std::move(value)); }
-
-  // " IN (?, ?, ?)" for a list of strings.
-  std::string inList(const std::vector<std::string>& values) {
-    std::string sql = " IN (";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      sql += i ? ", ?" : "?";
-      param(values[i]);
-    }
-    return sql + ")";
+void bindAll(Statement& statement, const FilterSql& where) {
+  int index = 1;
+  for (const auto& value : where.params) {
+    std::visit([&](const auto& v) { statement.bind(index, v); }, value);
+    ++index;
   }
-
-  const std::string& sql() const { return m_sql; }
-  void bindAll(Statement& statement) const {
-    int index = 1;
-    for (const auto& value : m_params) {
-      std::visit([&](const auto& v) { statement.bind(index, v); }, value);
-      ++index;
-    }
-  }
-
- private:
-  std::string m_sql;
-  std::vector<Param> m_params;
-};
+}
 
 // A point on the geometry (the point itself for points), as two columns.
 std::string pointColumns(const std::string& geom) {
   const std::string point = "CASE WHEN GeometryType(" + geom + ") = 'POINT' THEN " + geom +
                             " ELSE ST_PointOnSurface(" + geom + ") END";
   return "X(" + point + "), Y(" + point + ")";
-}
-
-void addSpatialConditions(Where& where, const FilterSpec& filter, const std::string& table,
-                          const std::string& alias) {
-  const std::string indexed = "(SELECT rowid FROM SpatialIndex WHERE f_table_name = '" + table +
-                              "' AND f_geometry_column = 'geom' AND search_frame = "
-                              "BuildMbr(?, ?, ?, ?, 4326))";
-  if (filter.bbox) {
-    const auto& b = *filter.bbox;
-    where.add(alias + ".id IN " + indexed + " AND ST_Intersects(" + alias +
-              ".geom, BuildMbr(?, ?, ?, ?, 4326))");
-    for (int i = 0; i < 2; ++i) {
-      where.param(b.west);
-      where.param(b.south);
-      where.param(b.east);
-      where.param(b.north);
-    }
-  }
-  if (filter.near) {
-    const auto& n = *filter.near;
-    const geo::BBox b = geo::boundsAround(n.lon, n.lat, n.km * 1000.0);
-    where.add(alias + ".id IN " + indexed + " AND ST_Distance(" + alias +
-              ".geom, MakePoint(?, ?, 4326), 1) <= ?");
-    where.param(b.west);
-    where.param(b.south);
-    where.param(b.east);
-    where.param(b.north);
-    where.param(n.lon);
-    where.param(n.lat);
-    where.param(n.km * 1000.0);
-  }
-  if (filter.borderKm) {
-    where.add(alias + ".border_km IS NOT NULL AND " + alias + ".border_km <= ?");
-    where.param(*filter.borderKm);
-  }
-}
-
-// Conditions on one designation: round, authority, program and time window together.
-std::string designationConditions(Where& where, const FilterSpec& filter, bool withWindow) {
-  std::string sql;
-  if (!filter.rounds.empty()) sql += " AND d.round_id" + where.inList(filter.rounds);
-  if (!filter.authorities.empty()) sql += " AND d.authority" + where.inList(filter.authorities);
-  if (!filter.programs.empty()) {
-    sql += " AND EXISTS (SELECT 1 FROM designation_programs p WHERE p.designation_id = d.id "
-           "AND p.program" + where.inList(filter.programs) + ")";
-  }
-  if (withWindow && !filter.window.empty()) {
-    if (filter.window.to) {
-      sql += " AND d.listed_day IS NOT NULL AND d.listed_day <= ?";
-      where.param(std::int64_t{*filter.window.to});
-    }
-    if (filter.window.from) {
-      sql += " AND (d.delisted_day IS NULL OR d.delisted_day >= ?)";
-      where.param(std::int64_t{*filter.window.from});
-      if (!filter.window.to) sql += " AND d.listed_day IS NOT NULL";
-    }
-  }
-  return sql;
 }
 
 // Holds one read transaction over several statements, so that a stream of entities and incidents
@@ -147,6 +70,39 @@ std::string joinedSubquery(const std::string& inner) {
   return "(SELECT group_concat(v, ',') FROM (" + inner + " ORDER BY v))";
 }
 
+// Reads a plain decimal ("-12.5"; no sign '+', exponent or spaces) at `text`, moving past it.
+std::optional<double> plainDecimal(std::string_view& text) {
+  std::size_t i = text.empty() || text[0] != '-' ? 0 : 1;
+  const std::size_t digits = i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  if (i == digits) return std::nullopt;
+  if (i < text.size() && text[i] == '.') {
+    const std::size_t fraction = ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == fraction) return std::nullopt;
+  }
+  double value = 0;
+  if (std::from_chars(text.data(), text.data() + i, value).ec != std::errc()) return std::nullopt;
+  text.remove_prefix(i);
+  return value;
+}
+
+// The coordinates of "POINT(x y)" with plain decimals, the WKT importers write for a point; such
+// a point is stored without WKT parsing (SpatiaLite's and GEOS's parsers cost more than the rest
+// of the row). Both parsers read a plain decimal to the same nearest double as from_chars. Any
+// other WKT is for the general path.
+std::optional<std::pair<double, double>> plainPoint(std::string_view wkt) {
+  constexpr std::string_view kPrefix = "POINT(";
+  if (wkt.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  wkt.remove_prefix(kPrefix.size());
+  const auto x = plainDecimal(wkt);
+  if (!x || wkt.empty() || wkt[0] != ' ') return std::nullopt;
+  wkt.remove_prefix(1);
+  const auto y = plainDecimal(wkt);
+  if (!y || wkt != ")") return std::nullopt;
+  return std::pair{*x, *y};
+}
+
 } // namespace
 
 SqliteStore::SqliteStore(const std::string& path, OpenMode mode) {
@@ -178,22 +134,103 @@ SqliteStore::SqliteStore(const std::string& path, OpenMode mode) {
 std::string SqliteStore::location() const { return m_connection->path(); }
 
 void SqliteStore::begin() { m_connection->exec("BEGIN IMMEDIATE"); }
-void SqliteStore::commit() { m_connection->exec("COMMIT"); }
-void SqliteStore::rollback() { m_connection->exec("ROLLBACK"); }
+
+void SqliteStore::commit() {
+  flushDeferred();
+  m_connection->exec("COMMIT");
+}
+
+void SqliteStore::rollback() {
+  // The rollback also brings back the triggers deferIncidentIndexes() dropped.
+  m_pendingText.clear();
+  m_deferredAfter.reset();
+  m_droppedTriggers.clear();
+  m_connection->exec("ROLLBACK");
+}
+
+bool SqliteStore::inTransaction() const { return sqlite3_get_autocommit(m_connection->handle()) == 0; }
+
+namespace {
+
+// SpatiaLite's per-row AFTER INSERT triggers on incidents.geom, each with what it does for all
+// the rows after id ?1 at once. The R*Tree rows are those CreateSpatialIndex() fills it with.
+struct DeferredTrigger {
+  const char* name;
+  const char* bulkSql;
+};
+constexpr std::array<DeferredTrigger, 2> kDeferredTriggers{{
+    {"gii_incidents_geom",
+     "INSERT OR REPLACE INTO idx_incidents_geom(pkid, xmin, xmax, ymin, ymax) "
+     "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) "
+     "FROM incidents WHERE id > ?1 AND MbrMinX(geom) IS NOT NULL"},
+    {"tmi_incidents_geom",
+     "UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+     "WHERE Lower(f_table_name) = Lower('incidents') AND Lower(f_geometry_column) = Lower('geom') "
+     "AND EXISTS (SELECT 1 FROM incidents WHERE id > ?1)"},
+}};
+
+} // namespace
+
+void SqliteStore::deferIncidentIndexes() {
+  if (m_deferredAfter) return;
+  Statement last(*m_connection, "SELECT coalesce(max(id), 0) FROM incidents");
+  last.step();
+  const core::RecordId after = last.integer(0);
+  Statement trigger(*m_connection,
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?");
+  for (std::size_t i = 0; i < kDeferredTriggers.size(); ++i) {
+    trigger.bind(1, kDeferredTriggers[i].name);
+    const bool exists = trigger.step();
+    if (exists) m_droppedTriggers.emplace_back(i, trigger.text(0));
+    trigger.reset();
+    if (exists)
+      m_connection->exec(std::string("DROP TRIGGER \"") + kDeferredTriggers[i].name + "\"");
+  }
+  m_deferredAfter = after;
+}
+
+void SqliteStore::flushDeferred() {
+  if (!m_pendingText.empty()) {
+    Statement& insert =
+        m_connection->cached("INSERT INTO search(body, kind, record_id) VALUES(?, ?, ?)");
+    for (const auto& pending : m_pendingText) {
+      insert.bind(1, pending.body).bind(2, pending.kind).bind(3, pending.recordId).run();
+    }
+    m_pendingText.clear();
+  }
+  if (!m_deferredAfter) return;
+  // The same text, and the same skipping of empty text, as indexText(). The LIMIT keeps SQLite
+  // from flattening the subquery, which would fold each text twice.
+  Statement text(*m_connection,
+                 "INSERT INTO search(body, kind, record_id) SELECT body, 'incident', id FROM "
+                 "(SELECT bl_search_text(title || ' ' || place || ' ' || description) AS body, id "
+                 "FROM incidents WHERE id > ? ORDER BY id LIMIT -1) WHERE body <> ''");
+  text.bind(1, *m_deferredAfter).run();
+  for (const auto& [index, sql] : m_droppedTriggers) {
+    Statement bulk(*m_connection, kDeferredTriggers[index].bulkSql);
+    bulk.bind(1, *m_deferredAfter).run();
+    m_connection->exec(sql);
+  }
+  m_droppedTriggers.clear();
+  m_deferredAfter.reset();
+}
 
 core::RecordId SqliteStore::addSource(const core::Source& source) {
-  Statement insert(*m_connection,
-                   "INSERT INTO sources(publisher, title, published, url, file, sha256) "
-                   "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-  insert.bind(1, source.publisher).bind(2, source.title).bind(3, source.published);
-  insert.bind(4, source.url).bind(5, source.file).bind(6, source.sha256).run();
-  Statement select(*m_connection,
-                   "SELECT id FROM sources WHERE publisher = ? AND title = ? AND published = ? "
-                   "AND url = ? AND file = ? AND sha256 = ?");
+  Statement& select = m_connection->cached(
+      "SELECT id FROM sources WHERE publisher = ? AND title = ? AND published = ? "
+      "AND url = ? AND file = ? AND sha256 = ?");
   select.bind(1, source.publisher).bind(2, source.title).bind(3, source.published);
   select.bind(4, source.url).bind(5, source.file).bind(6, source.sha256);
-  if (!select.step()) throw core::StoreError("source vanished after insert: " + source.title);
-  return select.integer(0);
+  const bool known = select.step();
+  const core::RecordId id = known ? select.integer(0) : 0;
+  select.reset();
+  if (known) return id;
+  Statement& insert = m_connection->cached(
+      "INSERT INTO sources(publisher, title, published, url, file, sha256) "
+      "VALUES(?, ?, ?, ?, ?, ?)");
+  insert.bind(1, source.publisher).bind(2, source.title).bind(3, source.published);
+  insert.bind(4, source.url).bind(5, source.file).bind(6, source.sha256).run();
+  return m_connection->lastInsertId();
 }
 
 void SqliteStore::addSources(const char* kind, core::RecordId recordId,
@@ -206,24 +243,38 @@ void SqliteStore::addSources(const char* kind, core::RecordId recordId,
 }
 
 void SqliteStore::indexText(const char* kind, core::RecordId recordId, const std::string& text) {
-  const std::string body = core::searchIndexText(text);
+  std::string body = core::searchIndexText(text);
   if (body.empty()) return;
+  // Inside a transaction the text waits for the commit: FTS5 writes its pending terms out as a
+  // new segment at every statement savepoint, which per row costs more than the row itself.
+  if (inTransaction()) {
+    m_pendingText.push_back({kind, recordId, std::move(body)});
+    return;
+  }
   Statement& insert = m_connection->cached("INSERT INTO search(body, kind, record_id) VALUES(?, ?, ?)");
   insert.bind(1, body).bind(2, kind).bind(3, recordId).run();
 }
 
-void SqliteStore::checkGeometry(const std::string& wkt, const std::string& what) {
-  Statement& check = m_connection->cached(
+std::vector<std::uint8_t> SqliteStore::checkGeometry(const std::string& wkt,
+                                                     const std::string& what) {
+  // SQLite evaluates the geometry once per row here (a deterministic function of parameters);
+  // the caller stores the blob instead of parsing the WKT again.
+  const std::string conditions =
       "SELECT g IS NOT NULL AND ST_IsValid(g) = 1 AND MbrMinX(g) >= -180 AND "
-      "MbrMaxX(g) <= 180 AND MbrMinY(g) >= -90 AND MbrMaxY(g) <= 90 "
-      "FROM (SELECT GeomFromText(?, 4326) AS g)");
-  check.bind(1, wkt);
+      "MbrMaxX(g) <= 180 AND MbrMinY(g) >= -90 AND MbrMaxY(g) <= 90, g ";
+  const auto point = plainPoint(wkt);
+  Statement& check = m_connection->cached(
+      conditions + (point ? "FROM (SELECT MakePoint(?, ?, 4326) AS g)"
+                          : "FROM (SELECT GeomFromText(?, 4326) AS g)"));
+  if (point) check.bind(1, point->first).bind(2, point->second); else check.bind(1, wkt);
   const bool valid = check.step() && check.integer(0) == 1;
+  std::vector<std::uint8_t> blob = valid ? check.blob(1) : std::vector<std::uint8_t>{};
   check.reset();
   if (!valid) {
     throw core::InputRejected(what + ": invalid or out-of-range geometry '" +
                               wkt.substr(0, 80) + "'");
   }
+  return blob;
 }
 
 bool SqliteStore::hasBorder() {
@@ -246,18 +297,19 @@ const geo::BorderDistance* SqliteStore::border() {
 std::optional<double> SqliteStore::borderKm(const std::string& wkt) {
   const geo::BorderDistance* lines = border();
   if (!lines) return std::nullopt;
+  if (const auto point = plainPoint(wkt)) return lines->distanceKm(point->first, point->second);
   return lines->distanceKm(wkt);
 }
 
 void SqliteStore::insertLocations(core::RecordId entityId, const std::vector<core::Location>& locations,
                                   const std::string& entityName) {
   for (const auto& loc : locations) {
-    checkGeometry(loc.wkt, "location of '" + entityName + "'");
+    const auto geometry = checkGeometry(loc.wkt, "location of '" + entityName + "'");
     Statement& location = m_connection->cached(
         "INSERT INTO locations(entity_id, precision, address, country, border_km, geom) "
-        "VALUES(?, ?, ?, ?, ?, GeomFromText(?, 4326))");
+        "VALUES(?, ?, ?, ?, ?, ?)");
     location.bind(1, entityId).bind(2, core::nameOf(loc.precision)).bind(3, loc.address);
-    location.bind(4, loc.country).bind(5, borderKm(loc.wkt)).bind(6, loc.wkt).run();
+    location.bind(4, loc.country).bind(5, borderKm(loc.wkt)).bindBlob(6, geometry).run();
   }
 }
 
@@ -337,17 +389,20 @@ core::RecordId SqliteStore::addDesignation(const core::Designation& d) {
 }
 
 core::RecordId SqliteStore::addIncident(const core::Incident& incident) {
-  checkGeometry(incident.wkt, "incident '" + incident.title + "'");
+  const auto geometry = checkGeometry(incident.wkt, "incident '" + incident.title + "'");
   if (!(incident.confidence >= 0 && incident.confidence <= 1)) {
     throw core::InputRejected("incident '" + incident.title + "': confidence must lie in [0, 1]");
   }
   if (incident.span.lastDay() < incident.span.firstDay()) {
     throw core::InputRejected("incident '" + incident.title + "': ends before it starts");
   }
+  // A bulk import fills the spatial and text indexes at its commit (flushDeferred).
+  const bool deferred = inTransaction();
+  if (deferred) deferIncidentIndexes();
   Statement& insert = m_connection->cached(
       "INSERT INTO incidents(external_id, kind, title, span_start, span_end, first_day, last_day, "
       "precision, place, description, confidence, border_km, geom) "
-      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, GeomFromText(?, 4326))");
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, incident.externalId).bind(2, incident.kind).bind(3, incident.title);
   insert.bind(4, incident.span.start.toString());
   insert.bind(5, incident.span.end ? incident.span.end->toString() : std::string());
@@ -355,10 +410,11 @@ core::RecordId SqliteStore::addIncident(const core::Incident& incident) {
   insert.bind(7, std::int64_t{incident.span.lastDay()});
   insert.bind(8, core::nameOf(incident.precision)).bind(9, incident.place);
   insert.bind(10, incident.description).bind(11, incident.confidence);
-  insert.bind(12, borderKm(incident.wkt)).bind(13, incident.wkt);
+  insert.bind(12, borderKm(incident.wkt)).bindBlob(13, geometry);
   insert.run();
   const core::RecordId id = m_connection->lastInsertId();
-  indexText("incident", id, incident.title + " " + incident.place + " " + incident.description);
+  if (!deferred)
+    indexText("incident", id, incident.title + " " + incident.place + " " + incident.description);
   addSources("incident", id, incident.sourceIds);
   return id;
 }
@@ -392,12 +448,8 @@ core::RecordId SqliteStore::addImportBatch(const core::ImportBatch& batch) {
 
 void SqliteStore::setBorder(const std::vector<std::string>& lineWkts) {
   m_connection->exec("DELETE FROM border_lines");
-  Statement insert(*m_connection,
-                   "INSERT INTO border_lines(name, geom) VALUES('', GeomFromText(?, 4326))");
-  for (const auto& wkt : lineWkts) {
-    checkGeometry(wkt, "border line");
-    insert.bind(1, wkt).run();
-  }
+  Statement insert(*m_connection, "INSERT INTO border_lines(name, geom) VALUES('', ?)");
+  for (const auto& wkt : lineWkts) insert.bindBlob(1, checkGeometry(wkt, "border line")).run();
   m_border = lineWkts.empty() ? nullptr : std::make_unique<geo::BorderDistance>(lineWkts);
   m_borderLoaded = true;
   for (const char* table : {"locations", "incidents"}) {
@@ -411,13 +463,8 @@ void SqliteStore::setBorder(const std::vector<std::string>& lineWkts) {
 
 void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& options,
                                  const FeatureCallback& callback) {
-  std::string match;
-  if (!filter.text.empty()) {
-    match = ftsQuery(filter.text);
-    if (match.empty()) {
-      throw core::UsageError("search text '" + filter.text + "' has no letters or digits");
-    }
-  }
+  flushDeferred();
+  const std::string match = searchQuery(filter.text);
   const ReadSnapshot snapshot(*m_connection);
   std::uint64_t emitted = 0;
   const auto emit = [&](const FeatureRow& row) {
@@ -426,22 +473,7 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
   };
 
   if (filter.wantsEntities()) {
-    Where where;
-    if (filter.spatial()) where.add("l.id IS NOT NULL");
-    addSpatialConditions(where, filter, "locations", "l");
-    if (!filter.entityKinds.empty()) {
-      std::vector<std::string> kinds;
-      for (auto kind : filter.entityKinds) kinds.emplace_back(core::nameOf(kind));
-      where.add("e.kind" + where.inList(kinds));
-    }
-    if (filter.designationFilter() || !filter.window.empty()) {
-      where.add("EXISTS (SELECT 1 FROM designations d WHERE d.entity_id = e.id" +
-                designationConditions(where, filter, true) + ")");
-    }
-    if (!match.empty()) {
-      where.add("e.id IN (SELECT record_id FROM search WHERE search MATCH ? AND kind = 'entity')");
-      where.param(match);
-    }
+    const FilterSql where = entityConditions(filter, SqlDialect::Spatialite, match);
     const std::string sql =
         "SELECT e.id, e.kind, e.primary_name, l.id, " + pointColumns("l.geom") +
         ", l.precision, (SELECT d.listed FROM designations d WHERE d.entity_id = e.id AND "
@@ -456,10 +488,10 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
         "FROM designations WHERE entity_id = e.id), l.border_km, " +
         joinedSubquery("SELECT DISTINCT p.program v FROM designations d JOIN designation_programs p "
                        "ON p.designation_id = d.id WHERE d.entity_id = e.id") +
-        " FROM entities e LEFT JOIN locations l ON l.entity_id = e.id WHERE 1 = 1" + where.sql() +
-        " ORDER BY e.id, l.id";
+        " FROM entities e LEFT JOIN locations l ON l.entity_id = e.id WHERE 1 = 1" +
+        where.conditions + " ORDER BY e.id, l.id";
     Statement statement(*m_connection, sql);
-    where.bindAll(statement);
+    bindAll(statement, where);
     FeatureRow row;
     row.type = FeatureType::Entity;
     while (statement.step()) {
@@ -484,30 +516,7 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
   }
 
   if (filter.wantsIncidents()) {
-    Where where;
-    addSpatialConditions(where, filter, "incidents", "i");
-    if (!filter.incidentKinds.empty()) where.add("i.kind" + where.inList(filter.incidentKinds));
-    if (filter.window.to) {
-      where.add("i.first_day <= ?");
-      where.param(std::int64_t{*filter.window.to});
-    }
-    if (filter.window.from) {
-      where.add("i.last_day >= ?");
-      where.param(std::int64_t{*filter.window.from});
-    }
-    if (filter.minConfidence) {
-      where.add("i.confidence >= ?");
-      where.param(*filter.minConfidence);
-    }
-    if (filter.designationFilter()) {
-      where.add("EXISTS (SELECT 1 FROM incident_entities ie JOIN designations d ON d.entity_id = "
-                "ie.entity_id WHERE ie.incident_id = i.id" +
-                designationConditions(where, filter, false) + ")");
-    }
-    if (!match.empty()) {
-      where.add("i.id IN (SELECT record_id FROM search WHERE search MATCH ? AND kind = 'incident')");
-      where.param(match);
-    }
+    const FilterSql where = incidentConditions(filter, SqlDialect::Spatialite, match);
     const std::string linked =
         " FROM incident_entities ie JOIN designations d ON d.entity_id = ie.entity_id "
         "WHERE ie.incident_id = i.id";
@@ -521,9 +530,9 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
         joinedSubquery("SELECT DISTINCT p.program v" + linked.substr(0, linked.find(" WHERE")) +
                        " JOIN designation_programs p ON p.designation_id = d.id" +
                        linked.substr(linked.find(" WHERE"))) +
-        " FROM incidents i WHERE 1 = 1" + where.sql() + " ORDER BY i.id";
+        " FROM incidents i WHERE 1 = 1" + where.conditions + " ORDER BY i.id";
     Statement statement(*m_connection, sql);
-    where.bindAll(statement);
+    bindAll(statement, where);
     FeatureRow row;
     row.type = FeatureType::Incident;
     while (statement.step()) {

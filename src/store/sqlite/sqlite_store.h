@@ -5,6 +5,10 @@
 #include "store/store.h"
 
 #include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace borderlens::store::sqlite {
 
@@ -60,7 +64,15 @@ class SqliteStore final : public Store {
   void insertLocations(core::RecordId entityId, const std::vector<core::Location>& locations,
                        const std::string& entityName);
   void indexText(const char* kind, core::RecordId recordId, const std::string& text);
-  void checkGeometry(const std::string& wkt, const std::string& what);
+  // The geometry as a SpatiaLite blob; throws core::InputRejected when invalid or out of range.
+  std::vector<std::uint8_t> checkGeometry(const std::string& wkt, const std::string& what);
+  bool inTransaction() const;
+  // Inside a transaction, incidents join the R*Tree and the search index at the commit, in bulk:
+  // SpatiaLite's per-row triggers cost more than the row (RTreeAlign prepares an INSERT for every
+  // row). They are dropped until then, inside the transaction, so that a rollback restores them.
+  void deferIncidentIndexes();
+  // Writes what the transaction deferred; before commit and before reading those indexes.
+  void flushDeferred();
   bool hasBorder();
   // The border geometry, read once from border_lines and kept; null when there is none.
   const geo::BorderDistance* border();
@@ -72,6 +84,17 @@ class SqliteStore final : public Store {
   bool m_readOnly = false;
   std::unique_ptr<geo::BorderDistance> m_border;
   bool m_borderLoaded = false;
+
+  struct PendingText {
+    const char* kind;
+    core::RecordId recordId;
+    std::string body;
+  };
+  std::vector<PendingText> m_pendingText;
+  // Incidents with a larger id are not yet in the R*Tree nor the search index.
+  std::optional<core::RecordId> m_deferredAfter;
+  // The triggers deferIncidentIndexes() dropped (index into its list, SQL to create it again).
+  std::vector<std::pair<std::size_t, std::string>> m_droppedTriggers;
 };
 
 } // namespace borderlens::store::sqlite

@@ -1,0 +1,168 @@
+#include "store/filter_sql.h"
+
+#include "core/errors.h"
+#include "geo/geodesic.h"
+
+#include <utility>
+
+namespace borderlens::store {
+
+namespace {
+
+// Collects the conditions; every user value becomes a parameter.
+class Where {
+ public:
+  explicit Where(SqlDialect dialect) : m_dialect(dialect) {}
+
+  SqlDialect dialect() const { return m_dialect; }
+  void add(const std::string& condition) { m_out.conditions += " AND " + condition; }
+  template <typename T>
+  std::string param(const T& value) {
+    m_out.params.emplace_back(value);
+    return (m_dialect == SqlDialect::Spatialite ? "?" : "$") + std::to_string(m_out.params.size());
+  }
+  // " IN (p1, p2, p3)" for a list of strings.
+  std::string inList(const std::vector<std::string>& values) {
+    std::string sql = " IN (";
+    for (std::size_t i = 0; i < values.size(); ++i) sql += (i ? ", " : "") + param(values[i]);
+    return sql + ")";
+  }
+  // A rectangle in EPSG:4326.
+  std::string box(const geo::BBox& b) {
+    const std::string west = param(b.west);
+    const std::string south = param(b.south);
+    const std::string east = param(b.east);
+    const std::string north = param(b.north);
+    return (m_dialect == SqlDialect::Spatialite ? "BuildMbr(" : "ST_MakeEnvelope(") + west +
+           ", " + south + ", " + east + ", " + north + ", 4326)";
+  }
+  void text(const FilterSpec& filter, const std::string& query, const std::string& kind,
+            const std::string& id) {
+    if (filter.text.empty()) return;
+    if (query.empty()) {
+      add("false");
+    } else if (m_dialect == SqlDialect::Spatialite) {
+      add(id + " IN (SELECT record_id FROM search WHERE search MATCH " + param(query) +
+          " AND kind = '" + kind + "')");
+    } else {
+      add(id + " IN (SELECT record_id FROM search WHERE kind = '" + kind + "' AND body @@ " +
+          param(query) + "::tsquery)");
+    }
+  }
+  FilterSql take() { return std::move(m_out); }
+
+ private:
+  SqlDialect m_dialect;
+  FilterSql m_out;
+};
+
+// SpatiaLite's functions do not search its R*Tree themselves: the rows of `table` whose bounding
+// box meets `box`, through its SpatialIndex table.
+std::string spatialiteIndexed(const std::string& table, const std::string& alias,
+                              const std::string& box) {
+  return alias + ".id IN (SELECT rowid FROM SpatialIndex WHERE f_table_name = '" + table +
+         "' AND f_geometry_column = 'geom' AND search_frame = " + box + ")";
+}
+
+void addSpatialConditions(Where& where, const FilterSpec& filter, const std::string& table,
+                          const std::string& alias) {
+  const bool spatialite = where.dialect() == SqlDialect::Spatialite;
+  if (filter.bbox) {
+    const std::string box = where.box(*filter.bbox);
+    const std::string intersects = "ST_Intersects(" + alias + ".geom, " + box + ")";
+    where.add(spatialite ? spatialiteIndexed(table, alias, box) + " AND " + intersects
+                         : intersects);
+  }
+  if (filter.near) {
+    // The index pre-filter on a box holding the circle, then the geodesic distance on the
+    // ellipsoid.
+    const auto& n = *filter.near;
+    const std::string bounds = where.box(geo::boundsAround(n.lon, n.lat, n.km * 1000.0));
+    const std::string lon = where.param(n.lon);
+    const std::string lat = where.param(n.lat);
+    const std::string metres = where.param(n.km * 1000.0);
+    if (spatialite) {
+      where.add(spatialiteIndexed(table, alias, bounds) + " AND ST_Distance(" + alias +
+                ".geom, MakePoint(" + lon + ", " + lat + ", 4326), 1) <= " + metres);
+    } else {
+      where.add(alias + ".geom && " + bounds + " AND ST_DWithin(" + alias +
+                ".geom::geography, ST_SetSRID(ST_MakePoint(" + lon + ", " + lat +
+                "), 4326)::geography, " + metres + ")");
+    }
+  }
+  if (filter.borderKm) {
+    where.add(alias + ".border_km IS NOT NULL AND " + alias + ".border_km <= " +
+              where.param(*filter.borderKm));
+  }
+}
+
+// Conditions on one designation `d`: round, authority, program and time window together.
+std::string designationConditions(Where& where, const FilterSpec& filter, bool withWindow) {
+  std::string sql;
+  if (!filter.rounds.empty()) sql += " AND d.round_id" + where.inList(filter.rounds);
+  if (!filter.authorities.empty()) sql += " AND d.authority" + where.inList(filter.authorities);
+  if (!filter.programs.empty()) {
+    sql += " AND EXISTS (SELECT 1 FROM designation_programs p WHERE p.designation_id = d.id "
+           "AND p.program" + where.inList(filter.programs) + ")";
+  }
+  if (withWindow && !filter.window.empty()) {
+    if (filter.window.to) {
+      sql += " AND d.listed_day IS NOT NULL AND d.listed_day <= " +
+             where.param(std::int64_t{*filter.window.to});
+    }
+    if (filter.window.from) {
+      sql += " AND (d.delisted_day IS NULL OR d.delisted_day >= " +
+             where.param(std::int64_t{*filter.window.from}) + ")";
+      if (!filter.window.to) sql += " AND d.listed_day IS NOT NULL";
+    }
+  }
+  return sql;
+}
+
+} // namespace
+
+std::string searchQuery(const std::string& text) {
+  if (text.empty()) return {};
+  std::string query = ftsQuery(text);
+  if (query.empty()) throw core::UsageError("search text '" + text + "' has no letters or digits");
+  return query;
+}
+
+FilterSql entityConditions(const FilterSpec& filter, SqlDialect dialect,
+                           const std::string& textQuery) {
+  Where where(dialect);
+  if (filter.spatial()) where.add("l.id IS NOT NULL");
+  addSpatialConditions(where, filter, "locations", "l");
+  if (!filter.entityKinds.empty()) {
+    std::vector<std::string> kinds;
+    for (auto kind : filter.entityKinds) kinds.emplace_back(core::nameOf(kind));
+    where.add("e.kind" + where.inList(kinds));
+  }
+  if (filter.designationFilter() || !filter.window.empty()) {
+    where.add("EXISTS (SELECT 1 FROM designations d WHERE d.entity_id = e.id" +
+              designationConditions(where, filter, true) + ")");
+  }
+  where.text(filter, textQuery, "entity", "e.id");
+  return where.take();
+}
+
+FilterSql incidentConditions(const FilterSpec& filter, SqlDialect dialect,
+                             const std::string& textQuery) {
+  Where where(dialect);
+  addSpatialConditions(where, filter, "incidents", "i");
+  if (!filter.incidentKinds.empty()) where.add("i.kind" + where.inList(filter.incidentKinds));
+  if (filter.window.to) where.add("i.first_day <= " + where.param(std::int64_t{*filter.window.to}));
+  if (filter.window.from) {
+    where.add("i.last_day >= " + where.param(std::int64_t{*filter.window.from}));
+  }
+  if (filter.minConfidence) where.add("i.confidence >= " + where.param(*filter.minConfidence));
+  if (filter.designationFilter()) {
+    where.add("EXISTS (SELECT 1 FROM incident_entities ie JOIN designations d ON d.entity_id = "
+              "ie.entity_id WHERE ie.incident_id = i.id" +
+              designationConditions(where, filter, false) + ")");
+  }
+  where.text(filter, textQuery, "incident", "i.id");
+  return where.take();
+}
+
+} // namespace borderlens::store

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "store/filter.h"
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace borderlens::store {
+
+using SqlParam = std::variant<std::int64_t, double, std::string>;
+
+// The SQL a backend speaks: its placeholders, spatial functions and text search.
+enum class SqlDialect {
+  Spatialite,  // ?1, ?2, ...; SpatiaLite's functions and R*Tree, FTS5 MATCH
+  Postgis,     // $1, $2, ...; PostGIS's functions, tsquery
+};
+
+// Conditions to append to a WHERE clause, each starting " AND ", and their parameters in
+// placeholder order. Placeholders name their parameter by number: one may stand twice.
+struct FilterSql {
+  std::string conditions;
+  std::vector<SqlParam> params;
+};
+
+// ftsQuery(text), or an empty string for no text; throws core::UsageError when the text has
+// nothing to search for.
+std::string searchQuery(const std::string& text);
+
+// The filter over `entities e LEFT JOIN locations l ON l.entity_id = e.id`, one row per location.
+// textQuery: the dialect's form of searchQuery(filter.text); when it is empty while filter.text is
+// not, nothing matches.
+FilterSql entityConditions(const FilterSpec& filter, SqlDialect dialect,
+                           const std::string& textQuery);
+
+// The filter over `incidents i`; textQuery as for entityConditions.
+FilterSql incidentConditions(const FilterSpec& filter, SqlDialect dialect,
+                             const std::string& textQuery);
+
+} // namespace borderlens::store
