@@ -18,7 +18,7 @@ const std::string kFixtures = BORDERLENS_FIXTURES;
 const std::string kBorderlens = BORDERLENS_EXECUTABLE;
 // Enough rows that each import takes long enough on a server for the other and the reader to
 // run while it is open.
-constexpr int kSyntheticRows = 40000;
+constexpr int kSyntheticRows = BORDERLENS_CONCURRENCY_ROWS;
 
 // A made-up incidents CSV (docs/formats.md) for this test only: every row is labelled synthetic,
 // stands for nothing real, links to no entity and cites one source of its own.

@@ -308,7 +308,8 @@ void rebuildSearch(Connection& connection, LocalSpatialite& local) {
            {"entity", "SELECT entity_id, value FROM identifiers ORDER BY entity_id, scheme, value"},
            {"incident",
             "SELECT id, title || ' ' || place || ' ' || description FROM incidents ORDER BY id"}}) {
-    connection.stream(sql, {}, [&](const Result& rows, int row) {
+    // An explicit capture: clang before 16 (the fuzz build) cannot capture structured bindings.
+    connection.stream(sql, {}, [&, &kind = kind](const Result& rows, int row) {
       const std::string body = searchVector(local, rows.text(row, 1));
       if (body.empty()) return true;
       payload += searchCopyLine(kind, rows.integer(row, 0), body);
