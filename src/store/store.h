@@ -213,6 +213,10 @@ class Store {
   virtual void finishRestore() = 0;
 };
 
+// Refuses, with core::InputRejected, an incident no backend stores: a confidence outside
+// [0, 1] or a span that ends before it starts.
+void checkIncidentFields(const core::Incident& incident);
+
 // Commits on commit(); rolls back if destroyed before that (an exception, a cancel).
 class Transaction {
  public:

@@ -435,12 +435,7 @@ core::RecordId PgStore::addDesignation(const core::Designation& d) {
 
 core::RecordId PgStore::addIncident(const core::Incident& incident) {
   const auto wkb = checkedWkb(incident.wkt, "incident '" + incident.title + "'");
-  if (!(incident.confidence >= 0 && incident.confidence <= 1)) {
-    throw core::InputRejected("incident '" + incident.title + "': confidence must lie in [0, 1]");
-  }
-  if (incident.span.lastDay() < incident.span.firstDay()) {
-    throw core::InputRejected("incident '" + incident.title + "': ends before it starts");
-  }
+  checkIncidentFields(incident);
   WriteScope scope(*this);
   const core::RecordId id = nextId("incidents");
   const std::string start = incident.span.start.toString();

@@ -390,12 +390,7 @@ core::RecordId SqliteStore::addDesignation(const core::Designation& d) {
 
 core::RecordId SqliteStore::addIncident(const core::Incident& incident) {
   const auto geometry = checkGeometry(incident.wkt, "incident '" + incident.title + "'");
-  if (!(incident.confidence >= 0 && incident.confidence <= 1)) {
-    throw core::InputRejected("incident '" + incident.title + "': confidence must lie in [0, 1]");
-  }
-  if (incident.span.lastDay() < incident.span.firstDay()) {
-    throw core::InputRejected("incident '" + incident.title + "': ends before it starts");
-  }
+  checkIncidentFields(incident);
   // A bulk import fills the spatial and text indexes at its commit (flushDeferred).
   const bool deferred = inTransaction();
   if (deferred) deferIncidentIndexes();
