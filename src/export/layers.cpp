@@ -464,37 +464,45 @@ void produceIncidents(Context& context, const RecordSink& sink, const LayerProgr
   std::uint64_t done = 0;
   store::QueryOptions query;
   query.withGeometry = true;
+  query.withDetails = true;
   context.store().forEachFeature(context.filter(), query, [&](const store::FeatureRow& row) {
     if (row.type != store::FeatureType::Incident) return true;
-    const core::Incident i = context.store().incident(row.id).value_or(core::Incident{});
+    const std::optional<core::Date> start = core::Date::parse(row.start);
+    const std::optional<core::Date> end = row.end.empty() ? std::nullopt : core::Date::parse(row.end);
+    if (!start || (!row.end.empty() && !end)) {
+      throw core::StoreError("incident " + std::to_string(row.id) + " has an unreadable date '" +
+                             (start ? row.end : row.start) + "'");
+    }
     std::vector<std::string> linked;
     std::vector<std::string> linkedIds;
-    for (const auto& link : context.store().linksOf(store::FeatureType::Incident, row.id)) {
-      linked.push_back(link.name + (link.relation.empty() ? "" : " (" + link.relation + ")"));
-      linkedIds.push_back(std::to_string(link.id));
+    if (row.linkCount > 0) {
+      for (const auto& link : context.store().linksOf(store::FeatureType::Incident, row.id)) {
+        linked.push_back(link.name + (link.relation.empty() ? "" : " (" + link.relation + ")"));
+        linkedIds.push_back(std::to_string(link.id));
+      }
     }
     Record r;
     r.values = {std::int64_t{row.id},
-                textOrNull(i.externalId),
+                textOrNull(row.externalId),
                 row.kind,
                 row.name,
-                i.span.start.toString(),
-                i.span.end ? Value{i.span.end->toString()} : Value{},
-                core::nameOf(i.span.start.precision()),
-                i.span.end ? Value{core::nameOf(i.span.end->precision())} : Value{},
-                Day{i.span.firstDay()},
-                Day{i.span.lastDay()},
+                start->toString(),
+                end ? Value{end->toString()} : Value{},
+                core::nameOf(start->precision()),
+                end ? Value{core::nameOf(end->precision())} : Value{},
+                row.firstDay ? Value{Day{*row.firstDay}} : Value{},
+                row.lastDay ? Value{Day{*row.lastDay}} : Value{},
                 textOrNull(row.precision),
-                textOrNull(i.place),
-                textOrNull(i.description),
+                textOrNull(row.place),
+                textOrNull(row.description),
                 realOrNull(row.confidence),
                 textOrNull(join(linked, "; ")),
                 textOrNull(join(linkedIds, ",")),
                 textOrNull(row.authorities),
                 textOrNull(row.rounds),
                 realOrNull(row.borderKm),
-                textOrNull(context.sources().citation(i.sourceIds)),
-                textOrNull(context.sources().idList(i.sourceIds))};
+                textOrNull(context.sources().citation(row.sourceIds)),
+                textOrNull(context.sources().idList(row.sourceIds))};
     r.wkt = row.wkt;
     r.family = familyOfWkt(r.wkt);
     r.label = row.name;

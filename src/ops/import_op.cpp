@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <set>
 #include <sstream>
 
@@ -782,8 +783,14 @@ ImportReport runImport(const ImportOptions& options, const core::Progress& progr
         kReadShare * static_cast<double>(doneBytes) / static_cast<double>(totalBytes);
     doneBytes += bytes;
     const double to = kReadShare * static_cast<double>(doneBytes) / static_cast<double>(totalBytes);
-    for (const auto& path : job.paths) job.shas.push_back(ingest::sha256OfFile(path));
+    // The checksum reads the file a second time: on the other core, while the parser reads it.
+    auto shas = std::async(std::launch::async, [&job] {
+      std::vector<std::string> out;
+      for (const auto& path : job.paths) out.push_back(ingest::sha256OfFile(path));
+      return out;
+    });
     job.parsed = parse(job, options, scaled(progress, from, to));
+    job.shas = shas.get();
   }
   ingest::ParseResult rounds;
   if (!options.roundsFile.empty()) {

@@ -71,7 +71,8 @@ render::MapData loadMapData(const MapLoadOptions& options, const core::Progress&
   const auto names = ingest::layerNames(gpkg);
   const auto wanted = [&](const std::string& layer) {
     return std::any_of(options.baseLayers.begin(), options.baseLayers.end(), [&](const std::string& base) {
-      return layer == base || (layer.size() == base.size() + 2 && layer.rfind(base + "_", 0) == 0);
+      return layer == base || (layer.size() == base.size() + 2 && layer.rfind(base + "_", 0) == 0 &&
+                               (options.lod.empty() || layer.back() == options.lod.front()));
     });
   };
   std::size_t done = 0;

@@ -14,9 +14,12 @@ struct MapLoadOptions {
   std::string geodataDir;       // empty: findGeodataDir()
   store::FilterSpec filter;     // applied by the store; the GUI loads everything and filters on the GPU
   std::vector<std::string> baseLayers;  // style layer names to load ("land", "rivers", ...)
+  // One level of detail ("f", "h", "i", "l") for a single view; empty: every level, for a map
+  // that zooms.
+  std::string lod;
 };
 
-// Gathers what the map shows: the base layers of geodata/base.gpkg at every level of detail,
+// Gathers what the map shows: the base layers of geodata/base.gpkg at every level of detail (or one),
 // the named places (towns, ports, crossings, larger GeoNames places), the store's features and
 // rounds, and the attribution lines of geodata/SOURCES.md.
 render::MapData loadMapData(const MapLoadOptions& options, const core::Progress& progress = {});

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <ostream>
 
 namespace borderlens::ops {
@@ -26,9 +27,9 @@ std::string coordinate(const std::optional<double>& value) {
 
 std::string confidenceText(const std::optional<double>& value) {
   if (!value) return {};
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%.2f", *value);
-  return buffer;
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, *value, std::chars_format::fixed, 2);
+  return std::string(buffer, result.ptr);
 }
 
 nlohmann::ordered_json splitList(const std::string& joined) {

@@ -167,6 +167,11 @@ RenderReport runRender(const RenderOptions& options, const core::Progress& progr
   load.database = options.database;
   load.filter = options.filter;
   for (const auto& layer : style.base) load.baseLayers.push_back(layer.layer);
+  // A given view needs the base map at one level of detail only; without one, the view follows
+  // the records, so every level is read.
+  if (options.bbox) {
+    load.lod = style.lodFor(render::Camera::fit(*options.bbox, options.width, options.height, 40).zoom);
+  }
   const render::SceneGeometry scene = render::buildScene(loadMapData(load, progress), style);
   core::reportProgress(progress, 0.9, "drawing");
 

@@ -2,6 +2,7 @@
 
 #include "core/utf8.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace borderlens::ops {
@@ -70,9 +71,10 @@ std::string TextTable::row(const std::vector<std::string>& cells) const {
 }
 
 std::string formatCoordinate(double value) {
+  // printf's "%.6f", correctly rounded alike, without parsing a format for every coordinate.
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6f", value);
-  return buffer;
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 6);
+  return std::string(buffer, result.ptr);
 }
 
 } // namespace borderlens::ops

@@ -1,7 +1,7 @@
 #include "render/image.h"
 
+#include <png.h>
 #include <stb_image.h>
-#include <stb_image_write.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,8 +10,18 @@
 namespace borderlens::render {
 
 void Image::writePng(const std::string& path) const {
-  if (!stbi_write_png(path.c_str(), width, height, 4, rgba.data(), width * 4)) {
-    throw std::runtime_error(path + ": cannot write the PNG file");
+  // libpng's fast mode, not stb_image_write: stb's own deflate took 1.3 s of a 3.7 s render of a
+  // 4096×4096 map, libpng with zlib a fraction of that for a file of about the same size.
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  image.width = static_cast<png_uint_32>(width);
+  image.height = static_cast<png_uint_32>(height);
+  image.format = PNG_FORMAT_RGBA;
+  image.flags = PNG_IMAGE_FLAG_FAST;
+  if (!png_image_write_to_file(&image, path.c_str(), 0, rgba.data(), width * 4, nullptr)) {
+    const std::string why = image.message;
+    png_image_free(&image);
+    throw std::runtime_error(path + ": cannot write the PNG file: " + why);
   }
 }
 

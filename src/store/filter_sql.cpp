@@ -3,6 +3,8 @@
 #include "core/errors.h"
 #include "geo/geodesic.h"
 
+#include <algorithm>
+#include <charconv>
 #include <utility>
 
 namespace borderlens::store {
@@ -120,6 +122,22 @@ std::string designationConditions(Where& where, const FilterSpec& filter, bool w
 }
 
 } // namespace
+
+std::vector<core::RecordId> parseIdList(std::string_view text) {
+  std::vector<core::RecordId> ids;
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find(','), text.size());
+    core::RecordId id = 0;
+    const auto [next, error] = std::from_chars(text.data(), text.data() + end, id);
+    if (error != std::errc() || next != text.data() + end) {
+      throw core::StoreError("a record id list holds '" + std::string(text.substr(0, end)) + "'");
+    }
+    ids.push_back(id);
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
 
 std::string searchQuery(const std::string& text) {
   if (text.empty()) return {};

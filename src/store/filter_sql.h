@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct FilterSql {
   std::string conditions;
   std::vector<SqlParam> params;
 };
+
+// Record ids folded into one column by group_concat or string_agg ("3,12,40"), in ascending
+// order whatever order the aggregate met them in.
+std::vector<core::RecordId> parseIdList(std::string_view text);
 
 // ftsQuery(text), or an empty string for no text; throws core::UsageError when the text has
 // nothing to search for.

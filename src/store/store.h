@@ -46,12 +46,20 @@ struct FeatureRow {
   std::optional<std::int32_t> lastDay;
   std::optional<double> borderKm;    // geodesic distance to the national border, when known
   std::string wkt;                // filled only when the query asks for geometry
+  // Filled only when the query asks for details (incidents; an export), so that a caller needs
+  // no lookup a row: the incident's own fields the map does not show, its sources, and how many
+  // entities it links (look the links up only where there are some).
+  std::string externalId;
+  std::string description;
+  std::vector<core::RecordId> sourceIds;
+  std::int64_t linkCount = 0;
 };
 
 struct QueryOptions {
   bool withGeometry = false;
   // Stop after this many rows (0 = all).
   std::uint64_t limit = 0;
+  bool withDetails = false;
 };
 
 // Return false to stop the stream.

@@ -42,7 +42,8 @@ inline std::string describe(const store::FeatureRow& r) {
       << r.start << " | " << r.end << " | " << r.place << " | " << r.authorities << " | "
       << r.rounds << " | " << r.programs << " | " << text(r.confidence) << " | "
       << text(r.firstDay) << " " << text(r.lastDay) << " | " << text(r.borderKm) << " | " << r.wkt
-      << "\n";
+      << " | " << r.externalId << " | " << r.description << " | " << ids(r.sourceIds) << " | "
+      << r.linkCount << "\n";
   return out.str();
 }
 

@@ -253,6 +253,7 @@ TEST_CASE("conformance: every filter alone and combined selects the same rows in
     const std::string lite = features(*b.lite, filter);
     CHECK(lite == features(*b.pg, filter));
     CHECK(features(*b.lite, filter, {false, 0}) == features(*b.pg, filter, {false, 0}));
+    CHECK(features(*b.lite, filter, {true, 0, true}) == features(*b.pg, filter, {true, 0, true}));
     for (std::uint64_t limit : {1u, 3u, 5u}) {
       CHECK(features(*b.lite, filter, {false, limit}) == features(*b.pg, filter, {false, limit}));
     }

@@ -149,6 +149,40 @@ TEST_CASE("feature rows carry coordinates, precision, authorities and rounds") {
   CHECK(*rows[7].confidence == doctest::Approx(0.7));
 }
 
+TEST_CASE("details in the feature stream equal the per-record reads") {
+  Fixture f;
+  std::size_t incidents = 0;
+  std::size_t linked = 0;
+  std::size_t cited = 0;
+  store::QueryOptions options;
+  options.withDetails = true;
+  f.db->forEachFeature({}, options, [&](const store::FeatureRow& row) {
+    if (row.type != store::FeatureType::Incident) return true;
+    ++incidents;
+    CAPTURE(row.id);
+    const auto incident = f.db->incident(row.id);
+    REQUIRE(incident);
+    CHECK(row.externalId == incident->externalId);
+    CHECK(row.description == incident->description);
+    CHECK(row.sourceIds == incident->sourceIds);
+    CHECK(row.linkCount ==
+          static_cast<std::int64_t>(f.db->linksOf(store::FeatureType::Incident, row.id).size()));
+    if (row.linkCount > 0) ++linked;
+    if (!row.sourceIds.empty()) ++cited;
+    return true;
+  });
+  CHECK(incidents >= 2);
+  CHECK(linked >= 1);
+  CHECK(cited >= 1);
+  // Without details a row carries none.
+  f.db->forEachFeature({}, {}, [&](const store::FeatureRow& row) {
+    CHECK(row.externalId.empty());
+    CHECK(row.sourceIds.empty());
+    CHECK(row.linkCount == 0);
+    return true;
+  });
+}
+
 TEST_CASE("time windows respect date precision") {
   Fixture f;
   store::FilterSpec filter;

@@ -6,10 +6,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
-#include <map>
 #include <numbers>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 namespace borderlens::render {
@@ -126,20 +127,33 @@ void extend(DrawRange& range, double x, double y) {
 // Symbols at one exact point are laid out on a sunflower spiral around it (entities first,
 // then incidents, each in id order), so that every one can be seen and clicked.
 void spreadStacks(std::vector<PointInstance>& points) {
-  std::map<std::pair<float, float>, std::vector<std::size_t>> stacks;
-  for (std::size_t i = 0; i < points.size(); ++i) stacks[{points[i].x, points[i].y}].push_back(i);
+  // One sort of indices groups the stacks, entities before incidents and each in id order within
+  // a stack; a map of vectors cost a second at a million points.
+  const auto incidentOf = [&](std::size_t i) { return (points[i].category & category::kIncident) != 0; };
+  std::vector<std::size_t> order(points.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (points[a].x != points[b].x) return points[a].x < points[b].x;
+    if (points[a].y != points[b].y) return points[a].y < points[b].y;
+    if (incidentOf(a) != incidentOf(b)) return incidentOf(b);
+    return a < b;
+  });
   const double golden = std::numbers::pi * (3.0 - std::sqrt(5.0));
-  for (auto& [position, members] : stacks) {
-    if (members.size() < 2) continue;
-    std::stable_sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
-      return (points[a].category & category::kIncident) < (points[b].category & category::kIncident);
-    });
-    for (std::size_t k = 0; k < members.size(); ++k) {
-      const double radius = 9.0 * std::sqrt(static_cast<double>(k) + 0.5);
-      const double angle = static_cast<double>(k) * golden;
-      points[members[k]].dx = static_cast<float>(radius * std::cos(angle));
-      points[members[k]].dy = static_cast<float>(radius * std::sin(angle));
+  for (std::size_t first = 0; first < order.size();) {
+    std::size_t last = first + 1;
+    while (last < order.size() && points[order[last]].x == points[order[first]].x &&
+           points[order[last]].y == points[order[first]].y) {
+      ++last;
     }
+    if (last - first >= 2) {
+      for (std::size_t k = 0; k < last - first; ++k) {
+        const double radius = 9.0 * std::sqrt(static_cast<double>(k) + 0.5);
+        const double angle = static_cast<double>(k) * golden;
+        points[order[first + k]].dx = static_cast<float>(radius * std::cos(angle));
+        points[order[first + k]].dy = static_cast<float>(radius * std::sin(angle));
+      }
+    }
+    first = last;
   }
 }
 
@@ -209,30 +223,36 @@ SceneGeometry buildScene(MapData data, const Style& style) {
     }
   };
 
-  for (std::size_t s = 0; s < style.base.size(); ++s) {
-    for (const auto& layer : data.base) {
-      std::string lod;
-      if (!matchLayer(layer.name, style.base[s], lod)) continue;
-      BaseLayerMesh mesh;
-      mesh.layer = style.base[s].layer;
-      mesh.lod = lod;
-      mesh.styleIndex = s;
-      for (const auto& wkb : layer.wkb) {
-        const geo::DrawParts parts = geo::decomposeWkb(wkb, style.base[s].fill);
-        if (style.base[s].fill) {
-          for (const auto& p : parts.triangles) {
-            const geo::Vec2 q = project(p);
-            mesh.triangles.push_back(static_cast<float>(q.x));
-            mesh.triangles.push_back(static_cast<float>(q.y));
+  // The base map's tessellation is the longest part of a scene and needs nothing of the records:
+  // it runs on a second core meanwhile.
+  auto baseMeshes = std::async(std::launch::async, [&data, &style, &project] {
+    std::vector<BaseLayerMesh> meshes;
+    for (std::size_t s = 0; s < style.base.size(); ++s) {
+      for (const auto& layer : data.base) {
+        std::string lod;
+        if (!matchLayer(layer.name, style.base[s], lod)) continue;
+        BaseLayerMesh mesh;
+        mesh.layer = style.base[s].layer;
+        mesh.lod = lod;
+        mesh.styleIndex = s;
+        for (const auto& wkb : layer.wkb) {
+          const geo::DrawParts parts = geo::decomposeWkb(wkb, style.base[s].fill);
+          if (style.base[s].fill) {
+            for (const auto& p : parts.triangles) {
+              const geo::Vec2 q = project(p);
+              mesh.triangles.push_back(static_cast<float>(q.x));
+              mesh.triangles.push_back(static_cast<float>(q.y));
+            }
+          } else {
+            for (const auto& line : parts.lines) appendPolyline(line, project, mesh);
           }
-        } else {
-          for (const auto& line : parts.lines) appendPolyline(line, project, mesh);
         }
+        chunkMesh(mesh);
+        meshes.push_back(std::move(mesh));
       }
-      chunkMesh(mesh);
-      scene.base.push_back(std::move(mesh));
     }
-  }
+    return meshes;
+  });
 
   std::set<std::string> programSet;
   for (const auto& row : data.features) {
@@ -287,11 +307,20 @@ SceneGeometry buildScene(MapData data, const Style& style) {
   }
   spreadStacks(scene.points);
   // Incidents first, then entities; within each, by grid cell.
-  std::stable_sort(scene.points.begin(), scene.points.end(), [](const PointInstance& a, const PointInstance& b) {
-    const bool ia = (a.category & category::kIncident) != 0, ib = (b.category & category::kIncident) != 0;
-    if (ia != ib) return ia;
-    return cellKey(a.x, a.y) < cellKey(b.x, b.y);
-  });
+  {
+    // Keys computed once, the index breaking ties: the stable order without a cell computation
+    // in every comparison.
+    std::vector<std::tuple<bool, long long, std::size_t>> keys(scene.points.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const PointInstance& p = scene.points[i];
+      keys[i] = {(p.category & category::kIncident) == 0, cellKey(p.x, p.y), i};
+    }
+    std::sort(keys.begin(), keys.end());
+    std::vector<PointInstance> sorted;
+    sorted.reserve(keys.size());
+    for (const auto& key : keys) sorted.push_back(scene.points[std::get<2>(key)]);
+    scene.points = std::move(sorted);
+  }
   for (std::uint32_t i = 0; i < scene.points.size(); ++i) {
     const PointInstance& p = scene.points[i];
     auto& ranges = (p.category & category::kIncident) ? scene.incidentRanges : scene.entityRanges;
@@ -306,6 +335,7 @@ SceneGeometry buildScene(MapData data, const Style& style) {
     for (const auto& place : scene.places) grow(place.lon, place.lat);
   }
   if (!haveExtent) scene.extent = {117, 36, 132, 46};
+  scene.base = baseMeshes.get();
   return scene;
 }
 

@@ -96,19 +96,6 @@ std::optional<core::Date> optionalDate(const Result& rows, int row, int column) 
   return core::Date::parse(rows.text(row, column));
 }
 
-// Source ids folded into one column by string_agg(source_id::text, ',').
-std::vector<core::RecordId> idList(const std::string& text) {
-  std::vector<core::RecordId> ids;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t end = text.find(',', at);
-    if (end == std::string::npos) end = text.size();
-    ids.push_back(std::stoll(text.substr(at, end - at)));
-    at = end + 1;
-  }
-  return ids;
-}
-
 // The shortest text that reads back as the same double.
 std::string formatDouble(double value) {
   char buffer[32];
@@ -615,8 +602,11 @@ void PgStore::forEachFeature(const FilterSpec& filter, const QueryOptions& optio
         "SELECT i.id, i.kind, i.title, ST_X(pt.p), ST_Y(pt.p), i.precision, i.span_start, "
         "i.span_end, i.place, lk.authorities, lk.rounds, i.confidence, " +
         std::string(options.withGeometry ? "ST_AsBinary(i.geom)" : "NULL::bytea") +
-        ", i.first_day, i.last_day, i.border_km, lk.programs "
-        "FROM incidents i CROSS JOIN LATERAL (SELECT " + pointOnGeometry("i.geom") + " AS p) pt "
+        ", i.first_day, i.last_day, i.border_km, lk.programs" +
+        (options.withDetails ? ", i.external_id, i.description, " + sourcesColumn("incident", "i.id") +
+                                   ", (SELECT count(*) FROM incident_entities WHERE incident_id = i.id)"
+                             : std::string()) +
+        " FROM incidents i CROSS JOIN LATERAL (SELECT " + pointOnGeometry("i.geom") + " AS p) pt "
         "CROSS JOIN LATERAL (SELECT "
         "string_agg(DISTINCT d.authority, ',' ORDER BY d.authority) AS authorities, "
         "string_agg(DISTINCT d.round_id, ',' ORDER BY d.round_id) AS rounds, "
@@ -645,6 +635,12 @@ void PgStore::forEachFeature(const FilterSpec& filter, const QueryOptions& optio
       row.lastDay = optionalDay(r, i, 14);
       row.borderKm = r.optionalReal(i, 15);
       row.programs = r.text(i, 16);
+      if (options.withDetails) {
+        row.externalId = r.text(i, 17);
+        row.description = r.text(i, 18);
+        row.sourceIds = parseIdList(r.text(i, 19));
+        row.linkCount = r.integer(i, 20);
+      }
       return emit(row);
     });
   }
@@ -664,7 +660,7 @@ void PgStore::forEachRound(const std::function<bool(const RoundRow&)>& callback)
     row.round.label = rows.text(i, 3);
     row.round.legalBasis = rows.text(i, 4);
     row.designations = rows.integer(i, 5);
-    row.round.sourceIds = idList(rows.text(i, 6));
+    row.round.sourceIds = parseIdList(rows.text(i, 6));
     if (!callback(row)) return;
   }
 }
@@ -693,7 +689,7 @@ std::optional<core::Entity> PgStore::entity(core::RecordId id) {
   e.notes = select.text(0, 1);
   e.firstSeen = optionalDate(select, 0, 2);
   e.lastSeen = optionalDate(select, 0, 3);
-  e.sourceIds = idList(select.text(0, 4));
+  e.sourceIds = parseIdList(select.text(0, 4));
 
   const Result names = m_connection->prepared(
       "SELECT text, script, language, is_primary, quality FROM names "
@@ -743,7 +739,7 @@ std::vector<core::Designation> PgStore::designationsOf(core::RecordId entityId) 
     d.listed = optionalDate(rows, row, 3);
     d.delisted = optionalDate(rows, row, 4);
     d.roundId = rows.text(row, 5);
-    d.sourceIds = idList(rows.text(row, 6));
+    d.sourceIds = parseIdList(rows.text(row, 6));
     out.push_back(std::move(d));
   }
   // Programs may hold commas, so they come one row each rather than folded into one column.
@@ -781,7 +777,7 @@ std::optional<core::Incident> PgStore::incident(core::RecordId id) {
   i.place = select.text(0, 7);
   i.description = select.text(0, 8);
   i.confidence = select.real(0, 9);
-  i.sourceIds = idList(select.text(0, 10));
+  i.sourceIds = parseIdList(select.text(0, 10));
   return i;
 }
 
@@ -1056,7 +1052,7 @@ std::vector<DesignationRow> PgStore::designationsByAuthority(const std::string& 
     d.roundId = rows.text(row, 5);
     r.lastListed = rows.text(row, 6);
     d.programs = std::move(byDesignation[d.id]);
-    d.sourceIds = idList(rows.text(row, 7));
+    d.sourceIds = parseIdList(rows.text(row, 7));
     out.push_back(std::move(r));
   }
   return out;

@@ -88,4 +88,17 @@ class Statement {
   sqlite3_stmt* m_stmt = nullptr;
 };
 
+// Resets a cached statement when a lookup leaves scope, also by an exception: a stepped statement
+// left unreset would hold its read transaction, and with it a stale WAL snapshot, until its next use.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement& statement) : m_statement(statement) {}
+  ~ResetOnExit() { m_statement.reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Statement& m_statement;
+};
+
 } // namespace borderlens::store::sqlite

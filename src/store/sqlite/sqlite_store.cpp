@@ -29,9 +29,10 @@ void bindAll(Statement& statement, const FilterSql& where) {
 
 // A point on the geometry (the point itself for points), as two columns.
 std::string pointColumns(const std::string& geom) {
-  const std::string point = "CASE WHEN GeometryType(" + geom + ") = 'POINT' THEN " + geom +
-                            " ELSE ST_PointOnSurface(" + geom + ") END";
-  return "X(" + point + "), Y(" + point + ")";
+  // X() and Y() are NULL for anything but a point; trying them first reads a point's blob once a
+  // column instead of three times.
+  return "coalesce(X(" + geom + "), X(ST_PointOnSurface(" + geom + "))), coalesce(Y(" + geom +
+         "), Y(ST_PointOnSurface(" + geom + ")))";
 }
 
 // Holds one read transaction over several statements, so that a stream of entities and incidents
@@ -515,16 +516,27 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
     const std::string linked =
         " FROM incident_entities ie JOIN designations d ON d.entity_id = ie.entity_id "
         "WHERE ie.incident_id = i.id";
+    // Most incidents link no entity: one index probe spares them three aggregates, each of
+    // which sets up a sorter for every row.
+    const auto ifLinked = [](const std::string& subquery) {
+      return "CASE WHEN EXISTS (SELECT 1 FROM incident_entities WHERE incident_id = i.id) THEN " +
+             subquery + " END";
+    };
     const std::string sql =
         "SELECT i.id, i.kind, i.title, " + pointColumns("i.geom") +
         ", i.precision, i.span_start, i.span_end, i.place, " +
-        joinedSubquery("SELECT DISTINCT d.authority v" + linked) + ", " +
-        joinedSubquery("SELECT DISTINCT d.round_id v" + linked + " AND d.round_id IS NOT NULL") +
+        ifLinked(joinedSubquery("SELECT DISTINCT d.authority v" + linked)) + ", " +
+        ifLinked(joinedSubquery("SELECT DISTINCT d.round_id v" + linked + " AND d.round_id IS NOT NULL")) +
         ", i.confidence" + (options.withGeometry ? ", AsText(i.geom)" : ", NULL") +
         ", i.first_day, i.last_day, i.border_km, " +
-        joinedSubquery("SELECT DISTINCT p.program v" + linked.substr(0, linked.find(" WHERE")) +
-                       " JOIN designation_programs p ON p.designation_id = d.id" +
-                       linked.substr(linked.find(" WHERE"))) +
+        ifLinked(joinedSubquery("SELECT DISTINCT p.program v" + linked.substr(0, linked.find(" WHERE")) +
+                                " JOIN designation_programs p ON p.designation_id = d.id" +
+                                linked.substr(linked.find(" WHERE")))) +
+        (options.withDetails
+             ? ", i.external_id, i.description, (SELECT group_concat(source_id, ',') FROM record_sources "
+               "WHERE kind = 'incident' AND record_id = i.id), (SELECT count(*) FROM incident_entities "
+               "WHERE incident_id = i.id)"
+             : "") +
         " FROM incidents i WHERE 1 = 1" + where.conditions + " ORDER BY i.id";
     Statement statement(*m_connection, sql);
     bindAll(statement, where);
@@ -548,15 +560,22 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
       row.lastDay = optionalDay(statement, 14);
       row.borderKm = statement.optionalReal(15);
       row.programs = statement.text(16);
+      if (options.withDetails) {
+        row.externalId = statement.text(17);
+        row.description = statement.text(18);
+        row.sourceIds = parseIdList(statement.text(19));
+        row.linkCount = statement.integer(20);
+      }
       if (!emit(row)) return;
     }
   }
 }
 
 std::vector<core::RecordId> SqliteStore::sourcesOf(const char* kind, core::RecordId recordId) {
-  Statement select(*m_connection,
-                   "SELECT source_id FROM record_sources WHERE kind = ? AND record_id = ? "
-                   "ORDER BY source_id");
+  Statement& select = m_connection->cached(
+      "SELECT source_id FROM record_sources WHERE kind = ? AND record_id = ? "
+      "ORDER BY source_id");
+  const ResetOnExit selectDone(select);
   select.bind(1, kind).bind(2, recordId);
   std::vector<core::RecordId> ids;
   while (select.step()) ids.push_back(select.integer(0));
@@ -583,17 +602,19 @@ void SqliteStore::forEachRound(const std::function<bool(const RoundRow&)>& callb
 
 std::optional<core::RecordId> SqliteStore::findEntityByIdentifier(const std::string& scheme,
                                                                   const std::string& value) {
-  Statement select(*m_connection,
-                   "SELECT entity_id FROM identifiers WHERE scheme = ? AND value = ? "
-                   "ORDER BY entity_id LIMIT 1");
+  Statement& select = m_connection->cached(
+      "SELECT entity_id FROM identifiers WHERE scheme = ? AND value = ? "
+      "ORDER BY entity_id LIMIT 1");
+  const ResetOnExit selectDone(select);
   select.bind(1, scheme).bind(2, value);
   if (!select.step()) return std::nullopt;
   return select.integer(0);
 }
 
 std::optional<core::Entity> SqliteStore::entity(core::RecordId id) {
-  Statement select(*m_connection,
-                   "SELECT kind, notes, first_seen, last_seen FROM entities WHERE id = ?");
+  Statement& select = m_connection->cached(
+      "SELECT kind, notes, first_seen, last_seen FROM entities WHERE id = ?");
+  const ResetOnExit selectDone(select);
   select.bind(1, id);
   if (!select.step()) return std::nullopt;
   core::Entity e;
@@ -603,22 +624,25 @@ std::optional<core::Entity> SqliteStore::entity(core::RecordId id) {
   if (auto first = select.optionalText(2)) e.firstSeen = core::Date::parse(*first);
   if (auto last = select.optionalText(3)) e.lastSeen = core::Date::parse(*last);
 
-  Statement names(*m_connection,
-                  "SELECT text, script, language, is_primary, quality FROM names "
-                  "WHERE entity_id = ? ORDER BY is_primary DESC, id");
+  Statement& names = m_connection->cached(
+      "SELECT text, script, language, is_primary, quality FROM names "
+      "WHERE entity_id = ? ORDER BY is_primary DESC, id");
+  const ResetOnExit namesDone(names);
   names.bind(1, id);
   while (names.step()) {
     e.names.push_back({names.text(0), core::scriptFromString(names.text(1)), names.text(2),
                        names.integer(3) != 0, names.text(4)});
   }
-  Statement identifiers(*m_connection,
-                        "SELECT scheme, value FROM identifiers WHERE entity_id = ? "
-                        "ORDER BY scheme, value");
+  Statement& identifiers = m_connection->cached(
+      "SELECT scheme, value FROM identifiers WHERE entity_id = ? "
+      "ORDER BY scheme, value");
+  const ResetOnExit identifiersDone(identifiers);
   identifiers.bind(1, id);
   while (identifiers.step()) e.identifiers.push_back({identifiers.text(0), identifiers.text(1)});
-  Statement locations(*m_connection,
-                      "SELECT id, AsText(geom), precision, address, country FROM locations "
-                      "WHERE entity_id = ? ORDER BY id");
+  Statement& locations = m_connection->cached(
+      "SELECT id, AsText(geom), precision, address, country FROM locations "
+      "WHERE entity_id = ? ORDER BY id");
+  const ResetOnExit locationsDone(locations);
   locations.bind(1, id);
   while (locations.step()) {
     core::Location loc;
@@ -634,9 +658,10 @@ std::optional<core::Entity> SqliteStore::entity(core::RecordId id) {
 }
 
 std::vector<core::Designation> SqliteStore::designationsOf(core::RecordId entityId) {
-  Statement select(*m_connection,
-                   "SELECT id, authority, reference, listed, delisted, round_id FROM designations "
-                   "WHERE entity_id = ? ORDER BY listed_day, id");
+  Statement& select = m_connection->cached(
+      "SELECT id, authority, reference, listed, delisted, round_id FROM designations "
+      "WHERE entity_id = ? ORDER BY listed_day, id");
+  const ResetOnExit selectDone(select);
   select.bind(1, entityId);
   std::vector<core::Designation> out;
   while (select.step()) {
@@ -648,9 +673,10 @@ std::vector<core::Designation> SqliteStore::designationsOf(core::RecordId entity
     if (auto listed = select.optionalText(3)) d.listed = core::Date::parse(*listed);
     if (auto delisted = select.optionalText(4)) d.delisted = core::Date::parse(*delisted);
     d.roundId = select.text(5);
-    Statement programs(*m_connection,
-                       "SELECT program FROM designation_programs WHERE designation_id = ? "
-                       "ORDER BY program");
+    Statement& programs = m_connection->cached(
+        "SELECT program FROM designation_programs WHERE designation_id = ? "
+        "ORDER BY program");
+    const ResetOnExit programsDone(programs);
     programs.bind(1, d.id);
     while (programs.step()) d.programs.push_back(programs.text(0));
     d.sourceIds = sourcesOf("designation", d.id);
@@ -660,9 +686,10 @@ std::vector<core::Designation> SqliteStore::designationsOf(core::RecordId entity
 }
 
 std::optional<core::Incident> SqliteStore::incident(core::RecordId id) {
-  Statement select(*m_connection,
-                   "SELECT external_id, kind, title, span_start, span_end, AsText(geom), precision, "
-                   "place, description, confidence FROM incidents WHERE id = ?");
+  Statement& select = m_connection->cached(
+      "SELECT external_id, kind, title, span_start, span_end, AsText(geom), precision, "
+      "place, description, confidence FROM incidents WHERE id = ?");
+  const ResetOnExit selectDone(select);
   select.bind(1, id);
   if (!select.step()) return std::nullopt;
   core::Incident i;
@@ -682,8 +709,9 @@ std::optional<core::Incident> SqliteStore::incident(core::RecordId id) {
 }
 
 std::optional<core::Source> SqliteStore::source(core::RecordId id) {
-  Statement select(*m_connection,
-                   "SELECT publisher, title, published, url, file, sha256 FROM sources WHERE id = ?");
+  Statement& select = m_connection->cached(
+      "SELECT publisher, title, published, url, file, sha256 FROM sources WHERE id = ?");
+  const ResetOnExit selectDone(select);
   select.bind(1, id);
   if (!select.step()) return std::nullopt;
   return core::Source{id, select.text(0), select.text(1), select.text(2),
@@ -708,24 +736,27 @@ std::vector<LinkedRecord> SqliteStore::linksOf(FeatureType type, core::RecordId 
       "(SELECT X(geom) FROM locations WHERE entity_id = e.id ORDER BY id LIMIT 1), "
       "(SELECT Y(geom) FROM locations WHERE entity_id = e.id ORDER BY id LIMIT 1)";
   if (type == FeatureType::Entity) {
-    Statement entities(*m_connection,
-                       "SELECT e.id, e.primary_name, l.relation, " + entityPoint +
-                           " FROM entity_links l JOIN entities e ON e.id = "
-                           "CASE WHEN l.from_id = ?1 THEN l.to_id ELSE l.from_id END "
-                           "WHERE l.from_id = ?1 OR l.to_id = ?1 ORDER BY e.id, l.relation");
+    Statement& entities = m_connection->cached(
+        "SELECT e.id, e.primary_name, l.relation, " + entityPoint +
+        " FROM entity_links l JOIN entities e ON e.id = "
+        "CASE WHEN l.from_id = ?1 THEN l.to_id ELSE l.from_id END "
+        "WHERE l.from_id = ?1 OR l.to_id = ?1 ORDER BY e.id, l.relation");
+    const ResetOnExit entitiesDone(entities);
     entities.bind(1, id);
     collect(entities, FeatureType::Entity);
-    Statement incidents(*m_connection,
-                        "SELECT i.id, i.title, ie.role, " + pointColumns("i.geom") +
-                            " FROM incident_entities ie JOIN incidents i ON i.id = ie.incident_id "
-                            "WHERE ie.entity_id = ? ORDER BY i.id, ie.role");
+    Statement& incidents = m_connection->cached(
+        "SELECT i.id, i.title, ie.role, " + pointColumns("i.geom") +
+        " FROM incident_entities ie JOIN incidents i ON i.id = ie.incident_id "
+        "WHERE ie.entity_id = ? ORDER BY i.id, ie.role");
+    const ResetOnExit incidentsDone(incidents);
     incidents.bind(1, id);
     collect(incidents, FeatureType::Incident);
   } else {
-    Statement entities(*m_connection,
-                       "SELECT e.id, e.primary_name, ie.role, " + entityPoint +
-                           " FROM incident_entities ie JOIN entities e ON e.id = ie.entity_id "
-                           "WHERE ie.incident_id = ? ORDER BY e.id, ie.role");
+    Statement& entities = m_connection->cached(
+        "SELECT e.id, e.primary_name, ie.role, " + entityPoint +
+        " FROM incident_entities ie JOIN entities e ON e.id = ie.entity_id "
+        "WHERE ie.incident_id = ? ORDER BY e.id, ie.role");
+    const ResetOnExit entitiesDone(entities);
     entities.bind(1, id);
     collect(entities, FeatureType::Entity);
   }
