@@ -26,16 +26,18 @@ const std::vector<core::OptionSpec>& tilesOptions() {
 std::string tilesHelp() {
   return std::string(
              "Usage: borderlens tiles DB --to FILE.mbtiles [--zoom MIN-MAX] [--layers L,...] [filters]\n\n"
-             "Writes what the filters select as Mapbox Vector Tiles in an MBTiles file (GDAL's MVT\n"
-             "driver), for web maps and QGIS, with a manifest FILE.mbtiles.manifest.json beside it.\n"
+             "Writes what the filters select as Mapbox Vector Tiles (MVT 2.1) in an MBTiles file, for\n"
+             "web maps and QGIS, with a manifest FILE.mbtiles.manifest.json beside it.\n"
              "Layers: entities (points), incidents (points and areas), links (lines) and base (the\n"
              "base map's borders, coastline and rivers). Features keep the fields a map draws and\n"
              "filters by (kind, names, authority, rounds, time_begin/time_end, precision, confidence,\n"
              "source_ids); long texts stay in `borderlens export`. Records without a location are\n"
-             "left out. A progress bar is drawn on standard error when it is a terminal; cutting the\n"
-             "tiles, at the end, is one step. The output is written under a temporary name and\n"
-             "renamed into place; an existing file is replaced only with --overwrite. The time window\n"
-             "ends with --until DATE, since --to names the output.\n\n") +
+             "left out. Every point is in the tiles of the deepest zoom; above it a tile keeps one\n"
+             "point a pixel (the lowest id), coarser where a tile would hold over 8,192 points.\n"
+             "A progress bar is drawn on standard error when it is a terminal, a zoom level at a\n"
+             "time. The output is written under a temporary name and renamed into place; an existing\n"
+             "file is replaced only with --overwrite. The time window ends with --until DATE, since\n"
+             "--to names the output.\n\n") +
          ops::filterSemanticsHelp() + "\nOptions:\n" + core::optionsHelp(tilesOptions());
 }
 

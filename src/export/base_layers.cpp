@@ -96,6 +96,9 @@ OGRLayerH layerOf(GDALDatasetH dataset, const std::string& path, const char* nam
 void produce(const std::string& path, const char* sourceLayer, const LayerDef& def,
              const std::optional<geo::BBox>& bbox, const std::string& attribution, const RecordSink& sink,
              const LayerProgress& progress) {
+  // GDAL's error handlers are per thread, and an export may read here on a second thread: GDAL's
+  // warnings about the bundled base map stay off the terminal there as here.
+  const gdal::ErrorCapture quiet;
   gdal::Dataset dataset = openBase(path);
   OGRLayerH layer = layerOf(dataset.get(), path, sourceLayer);
   if (bbox) OGR_L_SetSpatialFilterRect(layer, bbox->west, bbox->south, bbox->east, bbox->north);

@@ -1,4 +1,5 @@
 #include "core/errors.h"
+#include "export/flat_geometry.h"
 #include "export/gdal_support.h"
 #include "export/manifest.h"
 #include "export/writers.h"
@@ -21,10 +22,10 @@ constexpr std::size_t kDbfTextBytes = 254;
 const char* driverName(VectorFormat format) {
   switch (format) {
     case VectorFormat::GeoPackage: return "GPKG";
-    case VectorFormat::GeoJson: return "GeoJSON";
     case VectorFormat::Csv: return "CSV";
     case VectorFormat::Shapefile: return "ESRI Shapefile";
     case VectorFormat::FlatGeobuf: return "FlatGeobuf";
+    case VectorFormat::GeoJson:
     case VectorFormat::Kml: break;
   }
   throw core::Error(core::ExitCode::Internal, "no GDAL driver for this format");
@@ -50,6 +51,28 @@ const char* typeName(FieldType type) {
   return "?";
 }
 
+// A 2D point's coordinates, read without OGR's WKT parser: points are most of what an export
+// writes, and the parser built and freed a geometry for each.
+bool plainPoint(const Record& record, FlatGeometry& flat, double& x, double& y) {
+  if (!record.wkb.empty() || record.wkt.compare(0, 5, "POINT") != 0 || !readWkt(record.wkt, flat)) return false;
+  if (flat.nodes.size() != 1 || flat.nodes[0].count != 1 || flat.dims != 2) return false;
+  x = flat.ordinates[0];
+  y = flat.ordinates[1];
+  return true;
+}
+
+// Puts a point in a reused feature: into the point it already holds, or a new one.
+void setPoint(OGRFeatureH feature, double x, double y) {
+  OGRGeometryH point = OGR_F_GetGeometryRef(feature);
+  if (point && OGR_G_GetGeometryType(point) == wkbPoint) {
+    OGR_G_SetPoint_2D(point, 0, x, y);
+    return;
+  }
+  point = OGR_G_CreateGeometry(wkbPoint);
+  OGR_G_SetPoint_2D(point, 0, x, y);
+  OGR_F_SetGeometryDirectly(feature, point);
+}
+
 // The longest prefix of `text` that fits `bytes` without cutting a UTF-8 sequence.
 std::string utf8Prefix(const std::string& text, std::size_t bytes) {
   if (text.size() <= bytes) return text;
@@ -73,15 +96,29 @@ class OgrWriter : public VectorWriter {
     if (unionTable()) createUnionLayer(layers);
   }
 
-  bool needsShape() const override { return !unionTable(); }
+  ShapeNeed shapeNeed() const override {
+    switch (m_format) {
+      case VectorFormat::GeoPackage: return ShapeNeed::Guess;
+      case VectorFormat::Shapefile:
+      case VectorFormat::FlatGeobuf: return ShapeNeed::Exact;
+      default: return ShapeNeed::None;
+    }
+  }
 
   void beginLayer(const LayerDef& def, const LayerShape& shape) override {
     m_def = &def;
     m_result = {};
     m_parts.clear();
+    m_guessed = shape.guessed;
+    m_misfit = false;
+    m_styledBefore = m_styled.size();
+    m_unreadableBefore = m_unreadable;
     if (unionTable()) {
       m_unionFields.clear();
       for (const auto& field : def.fields) m_unionFields.push_back(OGR_FD_GetFieldIndex(m_unionDefn, field.name.c_str()));
+      // One feature serves every record: clear what the previous layer's records set.
+      for (int i = 0; i < OGR_FD_GetFieldCount(m_unionDefn); ++i) OGR_F_UnsetField(m_unionFeature.get(), i);
+      OGR_F_SetFieldString(m_unionFeature.get(), 0, def.name.c_str());
       return;
     }
     const bool split = shape.families.size() > 1 && m_format != VectorFormat::FlatGeobuf;
@@ -104,26 +141,64 @@ class OgrWriter : public VectorWriter {
   }
 
   void write(const Record& record) override {
-    gdal::Geometry geometry = record.wkb.empty() ? gdal::geometryFromWkt(record.wkt) : gdal::geometryFromWkb(record.wkb);
-    if (!geometry && (!record.wkt.empty() || !record.wkb.empty())) ++m_unreadable;
-    if (!geometry && m_format == VectorFormat::FlatGeobuf) {
+    if (m_misfit) return;
+    if (m_guessed && record.family != GeometryFamily::None &&
+        (record.family != m_def->geometry || multiPart(record))) {
+      m_misfit = true;
+      return;
+    }
+    double x = 0;
+    double y = 0;
+    const bool point = plainPoint(record, m_flat, x, y);
+    gdal::Geometry geometry;
+    if (!point) {
+      geometry = record.wkb.empty() ? gdal::geometryFromWkt(record.wkt) : gdal::geometryFromWkb(record.wkb);
+      if (!geometry && (!record.wkt.empty() || !record.wkb.empty())) ++m_unreadable;
+    }
+    const bool located = point || geometry;
+    if (!located && m_format == VectorFormat::FlatGeobuf) {
       // GDAL's FlatGeobuf writer drops features without geometry; count them instead.
       ++m_result.skipped;
       return;
     }
     if (unionTable()) {
-      writeUnion(record, std::move(geometry));
+      writeUnion(record, point, x, y, std::move(geometry));
       return;
     }
-    Part& part = partFor(geometry ? record.family : GeometryFamily::None);
-    if (geometry && part.multi) geometry.reset(OGR_G_ForceTo(geometry.release(), part.type, nullptr));
-    gdal::Feature feature(OGR_F_Create(OGR_L_GetLayerDefn(part.layer)));
-    for (std::size_t i = 0; i < record.values.size() && i < part.fields.size(); ++i) {
-      setField(feature.get(), part.fields[i], record.values[i]);
+    Part& part = partFor(located ? record.family : GeometryFamily::None);
+    OGRFeatureH feature = part.feature.get();
+    if (point && !part.multi) {
+      setPoint(feature, x, y);
+    } else {
+      if (point) geometry = pointGeometry(x, y);
+      if (geometry && part.multi) geometry.reset(OGR_G_ForceTo(geometry.release(), part.type, nullptr));
+      OGR_F_SetGeometryDirectly(feature, geometry.release());
     }
-    if (geometry) OGR_F_SetGeometryDirectly(feature.get(), geometry.release());
-    if (OGR_L_CreateFeature(part.layer, feature.get()) != OGRERR_NONE) fail("cannot write a feature of " + part.name);
+    setFields(feature, part.fields, record);
+    OGR_F_SetFID(feature, OGRNullFID);
+    if (OGR_L_CreateFeature(part.layer, feature) != OGRERR_NONE) fail("cannot write a feature of " + part.name);
     ++m_result.written;
+  }
+
+  bool fits() const override { return !m_misfit; }
+
+  // Drops the tables a guessed shape made for the layer; free pages the rows leave are reused by
+  // the tables written next.
+  void discardLayer() override {
+    if (GDALDatasetCommitTransaction(m_dataset.get()) != OGRERR_NONE) fail("cannot commit layer " + m_def->name);
+    for (auto& [family, part] : m_parts) {
+      part.feature.reset();
+      bool dropped = false;
+      for (int i = 0; i < GDALDatasetGetLayerCount(m_dataset.get()) && !dropped; ++i) {
+        if (part.name != OGR_L_GetName(GDALDatasetGetLayer(m_dataset.get(), i))) continue;
+        if (GDALDatasetDeleteLayer(m_dataset.get(), i) != OGRERR_NONE) fail("cannot drop table " + part.name);
+        dropped = true;
+      }
+    }
+    m_parts.clear();
+    m_styled.erase(m_styled.begin() + static_cast<std::ptrdiff_t>(m_styledBefore), m_styled.end());
+    m_unreadable = m_unreadableBefore;
+    m_misfit = false;
   }
 
   LayerResult endLayer() override {
@@ -145,6 +220,8 @@ class OgrWriter : public VectorWriter {
       // `ogrinfo` listing; `ogrinfo -mdd BORDERLENS` shows it.
       GDALSetMetadataItem(m_dataset.get(), "MANIFEST", info.manifest.dump().c_str(), "BORDERLENS");
     }
+    m_parts.clear();
+    m_unionFeature.reset();
     CPLErrorReset();
     m_dataset.reset();
     if (CPLGetLastErrorType() >= CE_Failure) fail("cannot complete it");
@@ -167,13 +244,14 @@ class OgrWriter : public VectorWriter {
     OGRwkbGeometryType type = wkbUnknown;
     bool multi = false;
     std::vector<int> fields;  // OGR field index per layer field
+    gdal::Feature feature;    // reused for every record rather than created and destroyed for each
   };
 
   [[noreturn]] void fail(const std::string& what) const {
     throw core::OutputFailed(m_path + ": " + what + ": " + m_errors.message());
   }
 
-  bool unionTable() const { return m_format == VectorFormat::GeoJson || m_format == VectorFormat::Csv; }
+  bool unionTable() const { return m_format == VectorFormat::Csv; }
   bool shapefile() const { return m_format == VectorFormat::Shapefile; }
 
   OGRFieldType ogrType(FieldType type) const {
@@ -202,7 +280,6 @@ class OgrWriter : public VectorWriter {
       case VectorFormat::GeoPackage:
         options.set("FID", "fid").set("GEOMETRY_NAME", "geom").set("DESCRIPTION", title).set("IDENTIFIER", name);
         break;
-      case VectorFormat::GeoJson: options.set("RFC7946", "YES").set("WRITE_NAME", "NO"); break;
       case VectorFormat::Csv:
         options.set("GEOMETRY", "AS_WKT").set("WRITE_BOM", "YES").set("LINEFORMAT", "LF").set("STRING_QUOTING", "IF_NEEDED");
         break;
@@ -211,6 +288,7 @@ class OgrWriter : public VectorWriter {
         options.set("ENCODING", "UTF-8").set("RESIZE", "YES").set("DBF_DATE_LAST_UPDATE", m_createdAt.substr(0, 10));
         break;
       case VectorFormat::FlatGeobuf: options.set("SPATIAL_INDEX", "YES"); break;
+      case VectorFormat::GeoJson:
       case VectorFormat::Kml: break;
     }
     const gdal::Srs srs = gdal::srsFromEpsg(4326);
@@ -232,6 +310,7 @@ class OgrWriter : public VectorWriter {
       part.fields.push_back(addField(part.layer, fieldName, field.type));
       if (shapefile()) m_fieldNames.push_back({name, field.name, field.shortName, typeName(field.type)});
     }
+    part.feature.reset(OGR_F_Create(OGR_L_GetLayerDefn(part.layer)));
     const GeometryFamily family = key != GeometryFamily::None ? key : styleFamily;
     if (m_format == VectorFormat::GeoPackage && type != wkbNone && type != wkbUnknown) {
       m_styled.push_back({name, m_styles.rules(*m_def, family)});
@@ -246,31 +325,58 @@ class OgrWriter : public VectorWriter {
     return it->second;
   }
 
+  // CSV's one table: `layer`, `lon`, `lat`, then the union of the layers' fields.
   void createUnionLayer(const std::vector<LayerDef>& layers) {
     m_unionLayer = createLayer("borderlens", wkbUnknown, "borderlens export");
     addField(m_unionLayer, "layer", FieldType::Text);
-    if (m_format == VectorFormat::Csv) {
-      addField(m_unionLayer, "lon", FieldType::Real);
-      addField(m_unionLayer, "lat", FieldType::Real);
-    }
+    addField(m_unionLayer, "lon", FieldType::Real);
+    addField(m_unionLayer, "lat", FieldType::Real);
     m_unionDefn = OGR_L_GetLayerDefn(m_unionLayer);
     for (const auto& layer : layers) {
       for (const auto& field : layer.fields) {
         if (OGR_FD_GetFieldIndex(m_unionDefn, field.name.c_str()) < 0) addField(m_unionLayer, field.name, field.type);
       }
     }
+    m_unionFeature.reset(OGR_F_Create(m_unionDefn));
   }
 
-  void writeUnion(const Record& record, gdal::Geometry geometry) {
-    gdal::Feature feature(OGR_F_Create(m_unionDefn));
-    OGR_F_SetFieldString(feature.get(), 0, m_def->name.c_str());
-    if (m_format == VectorFormat::Csv && geometry) setLonLat(feature.get(), geometry.get());
-    for (std::size_t i = 0; i < record.values.size() && i < m_unionFields.size(); ++i) {
-      setField(feature.get(), m_unionFields[i], record.values[i]);
+  void writeUnion(const Record& record, bool point, double x, double y, gdal::Geometry geometry) {
+    OGRFeatureH feature = m_unionFeature.get();
+    OGR_F_UnsetField(feature, 1);
+    OGR_F_UnsetField(feature, 2);
+    if (point) {
+      OGR_F_SetFieldDouble(feature, 1, x);
+      OGR_F_SetFieldDouble(feature, 2, y);
+    } else if (geometry) {
+      setLonLat(feature, geometry.get());
     }
-    if (geometry) OGR_F_SetGeometryDirectly(feature.get(), geometry.release());
-    if (OGR_L_CreateFeature(m_unionLayer, feature.get()) != OGRERR_NONE) fail("cannot write a feature");
+    setFields(feature, m_unionFields, record);
+    if (point) {
+      setPoint(feature, x, y);
+    } else {
+      OGR_F_SetGeometryDirectly(feature, geometry.release());
+    }
+    OGR_F_SetFID(feature, OGRNullFID);
+    if (OGR_L_CreateFeature(m_unionLayer, feature) != OGRERR_NONE) fail("cannot write a feature");
     ++m_result.written;
+  }
+
+  static gdal::Geometry pointGeometry(double x, double y) {
+    gdal::Geometry point(OGR_G_CreateGeometry(wkbPoint));
+    OGR_G_SetPoint_2D(point.get(), 0, x, y);
+    return point;
+  }
+
+  // Every field of a reused feature is set (to null where the value is) or unset, so nothing of
+  // the previous record stays.
+  void setFields(OGRFeatureH feature, const std::vector<int>& fields, const Record& record) {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i < record.values.size()) {
+        setField(feature, fields[i], record.values[i]);
+      } else if (fields[i] >= 0) {
+        OGR_F_UnsetField(feature, fields[i]);
+      }
+    }
   }
 
   // lon/lat: a point's own coordinates, or a point inside an area; lines have none.
@@ -399,9 +505,15 @@ class OgrWriter : public VectorWriter {
   const LayerDef* m_def = nullptr;
   std::map<GeometryFamily, Part> m_parts;
   LayerResult m_result;
+  bool m_guessed = false;  // the parts follow a guessed shape
+  bool m_misfit = false;   // a record did not fit it
+  std::size_t m_styledBefore = 0;
+  std::uint64_t m_unreadableBefore = 0;
+  FlatGeometry m_flat;
 
   OGRLayerH m_unionLayer = nullptr;
   OGRFeatureDefnH m_unionDefn = nullptr;
+  gdal::Feature m_unionFeature;
   std::vector<int> m_unionFields;
 
   std::vector<std::pair<std::string, std::vector<StyleRule>>> m_styled;

@@ -9,16 +9,19 @@
 #include <string>
 #include <vector>
 
-// Vector tiles (Mapbox Vector Tiles in an MBTiles file) through GDAL's MVT driver, for web maps
-// and QGIS: entities, incidents, links and the base map's lines, with the fields a map needs to
-// draw and filter them.
+// Vector tiles (Mapbox Vector Tiles 2.1, extent 4096, in an MBTiles 1.3 file) for web maps and
+// QGIS: entities, incidents, links and the base map's lines, with the fields a map needs to draw
+// and filter them. Every feature is in the tiles of the deepest level; below it a tile keeps, per
+// layer, one point per cell of 16 x 16 tile units (coarser cells where that leaves over 8,192
+// points), the one with the lowest id, so that the low levels stay small where thousands of
+// points crowd one place. Lines and areas are in every level.
 namespace borderlens::exports {
 
 // The layers tiles can hold, and those written when --layers is not given.
 const std::vector<LayerKind>& tileLayerKinds();
 const std::vector<LayerKind>& defaultTileLayers();
 
-// The largest zoom level GDAL's MVT writer takes.
+// The deepest zoom level tiles are written for.
 inline constexpr int kMaxTileZoom = 22;
 // The base layers are tiled up to this level (or the first level asked for, if deeper).
 inline constexpr int kBaseMaxZoom = 10;
