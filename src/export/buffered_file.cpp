@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <vector>
+
+#include <unistd.h>
 
 namespace borderlens::exports {
 
@@ -25,6 +28,33 @@ void BufferedFile::flush() {
 
 void BufferedFile::writeThrough(std::string_view text) {
   if (std::fwrite(text.data(), 1, text.size(), m_file) != text.size()) fail();
+}
+
+void BufferedFile::appendFile(std::FILE* from, std::uint64_t offset, std::uint64_t size) {
+  flush();
+  if (std::fflush(m_file) != 0 || std::fflush(from) != 0) fail();
+  const int in = fileno(from);
+  const int out = fileno(m_file);
+  auto at = static_cast<off64_t>(offset);
+  while (size > 0) {
+    const ssize_t copied = copy_file_range(in, &at, out, nullptr, static_cast<std::size_t>(size), 0);
+    if (copied > 0) {
+      size -= static_cast<std::uint64_t>(copied);
+      continue;
+    }
+    if (copied < 0 && errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP) fail();
+    // Across file systems, or where the kernel cannot: through a buffer.
+    std::vector<char> buffer(std::size_t{1} << 20);
+    while (size > 0) {
+      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(size, buffer.size()));
+      const ssize_t got = pread(in, buffer.data(), want, at);
+      if (got <= 0) fail();
+      writeThrough(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+      at += got;
+      size -= static_cast<std::uint64_t>(got);
+    }
+    if (std::fflush(m_file) != 0) fail();
+  }
 }
 
 void BufferedFile::close() {

@@ -181,17 +181,7 @@ class ScratchFile {
   }
 
   void copy(const std::vector<Range>& ranges, BufferedFile& out) {
-    if (std::fflush(m_file) != 0) fail();
-    std::vector<char> buffer(std::size_t{1} << 20);
-    for (const auto& range : ranges) {
-      if (std::fseek(m_file, static_cast<long>(range.offset), SEEK_SET) != 0) fail();
-      for (std::uint64_t left = range.size; left > 0;) {
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
-        if (std::fread(buffer.data(), 1, want, m_file) != want) fail();
-        out.append(std::string_view(buffer.data(), want));
-        left -= want;
-      }
-    }
+    for (const auto& range : ranges) out.appendFile(m_file, range.offset, range.size);
   }
 
  private:

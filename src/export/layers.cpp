@@ -460,7 +460,8 @@ void produceDesignations(Context& context, const RecordSink& sink, const LayerPr
 }
 
 void produceIncidents(Context& context, const RecordSink& sink, const LayerProgress& progress) {
-  const std::uint64_t total = context.selection().incidents.size();
+  // A count, not the selection: that would read every incident once more only to size the bar.
+  const std::uint64_t total = context.store().countIncidents(context.filter());
   std::uint64_t done = 0;
   store::QueryOptions query;
   query.withGeometry = true;

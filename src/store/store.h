@@ -175,6 +175,8 @@ class Store {
   // id), the same on every backend.
   virtual void forEachFeature(const FilterSpec& filter, const QueryOptions& options,
                               const FeatureCallback& callback) = 0;
+  // How many incidents forEachFeature would stream under `filter`, counted without reading them.
+  virtual std::uint64_t countIncidents(const FilterSpec& filter) = 0;
   virtual void forEachRound(const std::function<bool(const RoundRow&)>& callback) = 0;
   virtual std::optional<core::RecordId> findEntityByIdentifier(const std::string& scheme,
                                                                const std::string& value) = 0;

@@ -254,6 +254,12 @@ TEST_CASE("conformance: every filter alone and combined selects the same rows in
     CHECK(lite == features(*b.pg, filter));
     CHECK(features(*b.lite, filter, {false, 0}) == features(*b.pg, filter, {false, 0}));
     CHECK(features(*b.lite, filter, {true, 0, true}) == features(*b.pg, filter, {true, 0, true}));
+    std::uint64_t incidents = 0;
+    for (std::size_t at = 0; at < lite.size(); at = lite.find('\n', at) + 1) {
+      if (lite.compare(at, 9, "incident ") == 0) ++incidents;
+    }
+    CHECK(b.lite->countIncidents(filter) == incidents);
+    CHECK(b.pg->countIncidents(filter) == incidents);
     for (std::uint64_t limit : {1u, 3u, 5u}) {
       CHECK(features(*b.lite, filter, {false, limit}) == features(*b.pg, filter, {false, limit}));
     }

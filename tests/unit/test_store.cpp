@@ -183,6 +183,23 @@ TEST_CASE("details in the feature stream equal the per-record reads") {
   });
 }
 
+TEST_CASE("counting incidents agrees with the stream under filters") {
+  Fixture f;
+  std::vector<store::FilterSpec> filters(5);
+  filters[1].bbox = geo::BBox{124.2, 39.9, 124.6, 40.2};
+  filters[2].incidentKinds = {"seizure"};
+  filters[3].entityKinds = {core::EntityKind::Person};  // entities only
+  filters[4].window = {day(2018, 1, 5), day(2018, 2, 15)};
+  std::set<std::uint64_t> counts;
+  for (const auto& filter : filters) {
+    const Seen seen = run(*f.db, filter);
+    CHECK(f.db->countIncidents(filter) == seen.incidents.size());
+    counts.insert(seen.incidents.size());
+  }
+  CHECK(counts.count(0) == 1);
+  CHECK(counts.size() >= 3);
+}
+
 TEST_CASE("time windows respect date precision") {
   Fixture f;
   store::FilterSpec filter;

@@ -646,6 +646,16 @@ void PgStore::forEachFeature(const FilterSpec& filter, const QueryOptions& optio
   }
 }
 
+std::uint64_t PgStore::countIncidents(const FilterSpec& filter) {
+  if (!filter.wantsIncidents()) return 0;
+  const std::string match = tsQuery(m_local, searchQuery(filter.text));
+  flush();
+  const FilterSql where = incidentConditions(filter, SqlDialect::Postgis, match);
+  const Result count = m_connection->query("SELECT count(*) FROM incidents i WHERE true" + where.conditions,
+                                           paramsOf(where));
+  return static_cast<std::uint64_t>(count.integer(0, 0));
+}
+
 void PgStore::forEachRound(const std::function<bool(const RoundRow&)>& callback) {
   flush();
   const Result rows = m_connection->query(

@@ -571,6 +571,16 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
   }
 }
 
+std::uint64_t SqliteStore::countIncidents(const FilterSpec& filter) {
+  if (!filter.wantsIncidents()) return 0;
+  flushDeferred();
+  const FilterSql where = incidentConditions(filter, SqlDialect::Spatialite, searchQuery(filter.text));
+  Statement count(*m_connection, "SELECT count(*) FROM incidents i WHERE 1 = 1" + where.conditions);
+  bindAll(count, where);
+  count.step();
+  return static_cast<std::uint64_t>(count.integer(0));
+}
+
 std::vector<core::RecordId> SqliteStore::sourcesOf(const char* kind, core::RecordId recordId) {
   Statement& select = m_connection->cached(
       "SELECT source_id FROM record_sources WHERE kind = ? AND record_id = ? "

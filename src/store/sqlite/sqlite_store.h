@@ -36,6 +36,7 @@ class SqliteStore final : public Store {
 
   void forEachFeature(const FilterSpec& filter, const QueryOptions& options,
                       const FeatureCallback& callback) override;
+  std::uint64_t countIncidents(const FilterSpec& filter) override;
   void forEachRound(const std::function<bool(const RoundRow&)>& callback) override;
   std::optional<core::RecordId> findEntityByIdentifier(const std::string& scheme,
                                                        const std::string& value) override;
