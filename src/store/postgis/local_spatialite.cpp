@@ -1,8 +1,11 @@
 #include "store/postgis/local_spatialite.h"
 
 #include "core/errors.h"
+#include "store/plain_point.h"
 
+// gaiageo.h needs sqlite3.h before it.
 #include <sqlite3.h>
+#include <spatialite/gaiageo.h>
 
 namespace borderlens::store::postgis {
 
@@ -45,6 +48,20 @@ LocalSpatialite::~LocalSpatialite() {
 }
 
 std::optional<std::vector<std::uint8_t>> LocalSpatialite::checkedWkb(const std::string& wkt) {
+  if (const auto point = plainPoint(wkt)) {
+    // As SqliteStore::checkGeometry: finite, so valid; only the range is left to check.
+    if (!inLonLatRange(*point)) return std::nullopt;
+    gaiaGeomCollPtr geometry = gaiaAllocGeomColl();
+    gaiaAddPointToGeomColl(geometry, point->first, point->second);
+    unsigned char* bytes = nullptr;
+    int size = 0;
+    gaiaToWkb(geometry, &bytes, &size);
+    gaiaFreeGeomColl(geometry);
+    if (!bytes) return std::nullopt;
+    std::vector<std::uint8_t> wkb(bytes, bytes + size);
+    gaiaFree(bytes);
+    return wkb;
+  }
   sqlite::Statement& check = m_connection.cached(kCheckedWkb);
   check.bind(1, wkt);
   std::optional<std::vector<std::uint8_t>> wkb;

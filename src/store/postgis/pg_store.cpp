@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "core/utf8.h"
 #include "store/filter_sql.h"
+#include "store/plain_point.h"
 #include "store/postgis/pg_schema.h"
 
 #include <charconv>
@@ -320,6 +321,7 @@ const geo::BorderDistance* PgStore::border() {
 std::optional<double> PgStore::borderKm(const std::string& wkt) {
   const geo::BorderDistance* lines = border();
   if (!lines) return std::nullopt;
+  if (const auto point = plainPoint(wkt)) return lines->distanceKm(point->first, point->second);
   return lines->distanceKm(wkt);
 }
 

@@ -182,6 +182,13 @@ std::string Connection::errorMessage() const { return m_db ? sqlite3_errmsg(m_db
 
 std::int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
 
+bool Connection::anyStatementActive() const {
+  for (sqlite3_stmt* s = sqlite3_next_stmt(m_db, nullptr); s; s = sqlite3_next_stmt(m_db, s)) {
+    if (sqlite3_stmt_busy(s)) return true;
+  }
+  return false;
+}
+
 Statement& Connection::cached(const std::string& sql) {
   auto& slot = m_cache[sql];
   if (!slot) slot = std::make_unique<Statement>(*this, sql);

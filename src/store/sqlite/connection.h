@@ -29,6 +29,8 @@ class Connection {
   void exec(std::string_view sql);
   std::string errorMessage() const;
   std::int64_t lastInsertId() const;
+  // Whether a statement has stepped and not yet been reset: SQLite refuses DROP INDEX meanwhile.
+  bool anyStatementActive() const;
   // A prepared statement kept for the connection's life, reset and unbound: bulk imports run the
   // same few inserts millions of times, and preparing costs more than running them.
   class Statement& cached(const std::string& sql);

@@ -3,9 +3,13 @@
 #include "core/errors.h"
 #include "core/utf8.h"
 #include "store/filter_sql.h"
+#include "store/plain_point.h"
+#include "store/sqlite/rtree_pack.h"
 #include "store/sqlite/schema.h"
 
+// gaiageo.h needs sqlite3.h before it.
 #include <sqlite3.h>
+#include <spatialite/gaiageo.h>
 
 #include <array>
 #include <charconv>
@@ -71,37 +75,12 @@ std::string joinedSubquery(const std::string& inner) {
   return "(SELECT group_concat(v, ',') FROM (" + inner + " ORDER BY v))";
 }
 
-// Reads a plain decimal ("-12.5"; no sign '+', exponent or spaces) at `text`, moving past it.
-std::optional<double> plainDecimal(std::string_view& text) {
-  std::size_t i = text.empty() || text[0] != '-' ? 0 : 1;
-  const std::size_t digits = i;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-  if (i == digits) return std::nullopt;
-  if (i < text.size() && text[i] == '.') {
-    const std::size_t fraction = ++i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-    if (i == fraction) return std::nullopt;
-  }
-  double value = 0;
-  if (std::from_chars(text.data(), text.data() + i, value).ec != std::errc()) return std::nullopt;
-  text.remove_prefix(i);
-  return value;
-}
-
-// The coordinates of "POINT(x y)" with plain decimals, the WKT importers write for a point; such
-// a point is stored without WKT parsing (SpatiaLite's and GEOS's parsers cost more than the rest
-// of the row). Both parsers read a plain decimal to the same nearest double as from_chars. Any
-// other WKT is for the general path.
-std::optional<std::pair<double, double>> plainPoint(std::string_view wkt) {
-  constexpr std::string_view kPrefix = "POINT(";
-  if (wkt.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  wkt.remove_prefix(kPrefix.size());
-  const auto x = plainDecimal(wkt);
-  if (!x || wkt.empty() || wkt[0] != ' ') return std::nullopt;
-  wkt.remove_prefix(1);
-  const auto y = plainDecimal(wkt);
-  if (!y || wkt != ")") return std::nullopt;
-  return std::pair{*x, *y};
+std::string incidentKey(const std::string& externalId, const std::string& kind,
+                        const std::string& start) {
+  std::string key;  // length-prefixed parts: unambiguous whatever bytes they hold
+  for (const std::string* part : {&externalId, &kind, &start})
+    ((key += std::to_string(part->size())) += ':') += *part;
+  return key;
 }
 
 } // namespace
@@ -142,10 +121,12 @@ void SqliteStore::commit() {
 }
 
 void SqliteStore::rollback() {
-  // The rollback also brings back the triggers deferIncidentIndexes() dropped.
+  // The rollback also brings back the triggers and indexes deferIncidentIndexes() dropped.
   m_pendingText.clear();
   m_deferredAfter.reset();
   m_droppedTriggers.clear();
+  m_droppedIndexes.clear();
+  m_newIncidents.clear();
   m_connection->exec("ROLLBACK");
 }
 
@@ -174,9 +155,12 @@ constexpr std::array<DeferredTrigger, 2> kDeferredTriggers{{
 
 void SqliteStore::deferIncidentIndexes() {
   if (m_deferredAfter) return;
-  Statement last(*m_connection, "SELECT coalesce(max(id), 0) FROM incidents");
-  last.step();
-  const core::RecordId after = last.integer(0);
+  core::RecordId after = 0;
+  {
+    Statement last(*m_connection, "SELECT coalesce(max(id), 0) FROM incidents");
+    last.step();
+    after = last.integer(0);
+  }
   Statement trigger(*m_connection,
                     "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?");
   for (std::size_t i = 0; i < kDeferredTriggers.size(); ++i) {
@@ -186,6 +170,22 @@ void SqliteStore::deferIncidentIndexes() {
     trigger.reset();
     if (exists)
       m_connection->exec(std::string("DROP TRIGGER \"") + kDeferredTriggers[i].name + "\"");
+  }
+  // A load into an empty table builds its indexes after loading, by sorting, instead of keeping
+  // them up row by row: at a million rows that halves the time the rows take. A table that
+  // already holds rows keeps its indexes, which findIncident() needs for them.
+  if (after == 0 && !m_connection->anyStatementActive()) {
+    std::vector<std::pair<std::string, std::string>> indexes;
+    {
+      Statement select(*m_connection,
+                       "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                       "tbl_name = 'incidents' AND sql IS NOT NULL ORDER BY name");
+      while (select.step()) indexes.emplace_back(select.text(0), select.text(1));
+    }
+    for (auto& [name, sql] : indexes) {
+      m_connection->exec("DROP INDEX \"" + name + "\"");
+      m_droppedIndexes.push_back(std::move(sql));
+    }
   }
   m_deferredAfter = after;
 }
@@ -208,12 +208,43 @@ void SqliteStore::flushDeferred() {
                  "FROM incidents WHERE id > ? ORDER BY id LIMIT -1) WHERE body <> ''");
   text.bind(1, *m_deferredAfter).run();
   for (const auto& [index, sql] : m_droppedTriggers) {
-    Statement bulk(*m_connection, kDeferredTriggers[index].bulkSql);
-    bulk.bind(1, *m_deferredAfter).run();
+    if (index == 0) {
+      fillIncidentRtree(*m_deferredAfter);
+    } else {
+      Statement bulk(*m_connection, kDeferredTriggers[index].bulkSql);
+      bulk.bind(1, *m_deferredAfter).run();
+    }
     m_connection->exec(sql);
   }
+  for (const auto& sql : m_droppedIndexes) m_connection->exec(sql);
   m_droppedTriggers.clear();
+  m_droppedIndexes.clear();
+  m_newIncidents.clear();
   m_deferredAfter.reset();
+}
+
+void SqliteStore::fillIncidentRtree(core::RecordId after) {
+  Statement held(*m_connection, "SELECT count(*) FROM idx_incidents_geom_rowid");
+  Statement added(*m_connection, "SELECT count(*) FROM incidents WHERE id > ?");
+  added.bind(1, after);
+  held.step();
+  added.step();
+  if (added.integer(0) < held.integer(0)) {
+    Statement bulk(*m_connection, kDeferredTriggers[0].bulkSql);
+    bulk.bind(1, after).run();
+    return;
+  }
+  std::vector<RtreeBox> boxes;
+  {
+    Statement select(*m_connection,
+                     "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) "
+                     "FROM incidents WHERE MbrMinX(geom) IS NOT NULL");
+    while (select.step()) {
+      boxes.push_back({select.integer(0), select.real(1), select.real(2), select.real(3),
+                       select.real(4)});
+    }
+  }
+  packRtree(*m_connection, "idx_incidents_geom", std::move(boxes));
 }
 
 core::RecordId SqliteStore::addSource(const core::Source& source) {
@@ -260,21 +291,31 @@ std::vector<std::uint8_t> SqliteStore::checkGeometry(const std::string& wkt,
                                                      const std::string& what) {
   // SQLite evaluates the geometry once per row here (a deterministic function of parameters);
   // the caller stores the blob instead of parsing the WKT again.
-  const std::string conditions =
-      "SELECT g IS NOT NULL AND ST_IsValid(g) = 1 AND MbrMinX(g) >= -180 AND "
-      "MbrMaxX(g) <= 180 AND MbrMinY(g) >= -90 AND MbrMaxY(g) <= 90, g ";
-  const auto point = plainPoint(wkt);
+  const auto rejected = [&] {
+    return core::InputRejected(what + ": invalid or out-of-range geometry '" + wkt.substr(0, 80) +
+                               "'");
+  };
+  if (const auto point = plainPoint(wkt)) {
+    // A point of plain decimals is finite, so valid; only its range is left to check. SpatiaLite's
+    // own MakePoint() encoder, without a statement for it.
+    if (!inLonLatRange(*point)) throw rejected();
+    unsigned char* bytes = nullptr;
+    int size = 0;
+    gaiaMakePoint(point->first, point->second, 4326, &bytes, &size);
+    if (!bytes) throw rejected();
+    std::vector<std::uint8_t> blob(bytes, bytes + size);
+    gaiaFree(bytes);
+    return blob;
+  }
   Statement& check = m_connection->cached(
-      conditions + (point ? "FROM (SELECT MakePoint(?, ?, 4326) AS g)"
-                          : "FROM (SELECT GeomFromText(?, 4326) AS g)"));
-  if (point) check.bind(1, point->first).bind(2, point->second); else check.bind(1, wkt);
+      "SELECT g IS NOT NULL AND ST_IsValid(g) = 1 AND MbrMinX(g) >= -180 AND "
+      "MbrMaxX(g) <= 180 AND MbrMinY(g) >= -90 AND MbrMaxY(g) <= 90, g "
+      "FROM (SELECT GeomFromText(?, 4326) AS g)");
+  check.bind(1, wkt);
   const bool valid = check.step() && check.integer(0) == 1;
   std::vector<std::uint8_t> blob = valid ? check.blob(1) : std::vector<std::uint8_t>{};
   check.reset();
-  if (!valid) {
-    throw core::InputRejected(what + ": invalid or out-of-range geometry '" +
-                              wkt.substr(0, 80) + "'");
-  }
+  if (!valid) throw rejected();
   return blob;
 }
 
@@ -409,6 +450,11 @@ core::RecordId SqliteStore::addIncident(const core::Incident& incident) {
   insert.bind(12, borderKm(incident.wkt)).bindBlob(13, geometry);
   insert.run();
   const core::RecordId id = m_connection->lastInsertId();
+  if (!m_droppedIndexes.empty()) {
+    m_newIncidents.try_emplace(incidentKey(incident.externalId, incident.kind,
+                                           incident.span.start.toString()),
+                               id);
+  }
   if (!deferred)
     indexText("incident", id, incident.title + " " + incident.place + " " + incident.description);
   addSources("incident", id, incident.sourceIds);
@@ -992,6 +1038,10 @@ std::optional<core::ImportBatch> SqliteStore::findImportBatch(const std::string&
 std::optional<core::RecordId> SqliteStore::findIncident(const std::string& externalId,
                                                         const std::string& kind,
                                                         const std::string& start) {
+  if (!m_droppedIndexes.empty()) {
+    const auto it = m_newIncidents.find(incidentKey(externalId, kind, start));
+    return it == m_newIncidents.end() ? std::nullopt : std::optional<core::RecordId>(it->second);
+  }
   Statement& select = m_connection->cached(
       "SELECT id FROM incidents WHERE external_id = ? AND kind = ? AND span_start = ? ORDER BY id LIMIT 1");
   select.bind(1, externalId).bind(2, kind).bind(3, start);

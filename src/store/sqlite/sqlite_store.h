@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -74,6 +75,9 @@ class SqliteStore final : public Store {
   void deferIncidentIndexes();
   // Writes what the transaction deferred; before commit and before reading those indexes.
   void flushDeferred();
+  // Fills the incidents R*Tree with the rows after `after`: packed anew when they are at least as
+  // many as those it holds, else row by row.
+  void fillIncidentRtree(core::RecordId after);
   bool hasBorder();
   // The border geometry, read once from border_lines and kept; null when there is none.
   const geo::BorderDistance* border();
@@ -96,6 +100,11 @@ class SqliteStore final : public Store {
   std::optional<core::RecordId> m_deferredAfter;
   // The triggers deferIncidentIndexes() dropped (index into its list, SQL to create it again).
   std::vector<std::pair<std::size_t, std::string>> m_droppedTriggers;
+  // The SQL of the incidents indexes dropped for a load into an empty table; built at the commit.
+  std::vector<std::string> m_droppedIndexes;
+  // While those indexes are away, findIncident() answers from here: every incident in the table
+  // came in this transaction. Keyed by external id, kind and start.
+  std::unordered_map<std::string, core::RecordId> m_newIncidents;
 };
 
 } // namespace borderlens::store::sqlite
