@@ -47,7 +47,8 @@ struct BorderDistance::Impl {
   double distanceKm(GEOSGeometry* g, const std::string& what) const;
 };
 
-BorderDistance::BorderDistance(const std::vector<std::string>& lineWkts) : m_impl(std::make_unique<Impl>()) {
+BorderDistance::BorderDistance(const std::vector<std::string>& lineWkts)
+    : m_impl(std::make_unique<Impl>()), m_lineWkts(lineWkts) {
   GEOSContextHandle_t h = m_impl->handle;
   // One MultiLineString: GEOS prepares that with an indexed facet distance, where a generic
   // collection falls back to comparing every segment.

@@ -23,10 +23,14 @@ class BorderDistance {
   double distanceKm(const std::string& wkt) const;
   // The same for the point (lon, lat), without reading WKT.
   double distanceKm(double lon, double lat) const;
+  // The lines it measures against, to build another for another thread: one measures on one
+  // thread at a time (its GEOS handle and prepared geometry are not shared).
+  const std::vector<std::string>& lineWkts() const { return m_lineWkts; }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
+  std::vector<std::string> m_lineWkts;
 };
 
 } // namespace borderlens::geo

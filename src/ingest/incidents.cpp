@@ -213,7 +213,8 @@ std::optional<core::Date> parseDate(const std::string& field, const std::string&
 // Turns rows into incidents, rejecting what is not valid; shared by every input form.
 class IncidentBuilder {
  public:
-  explicit IncidentBuilder(ParseResult& result) : m_result(result) {}
+  // Without a sink the incidents go into result.incidents.
+  IncidentBuilder(ParseResult& result, const IncidentSink* sink) : m_result(result), m_sink(sink) {}
 
   // `sourceColumns`: whether the file has source_* columns, which every row must then fill.
   void add(Row row, bool sourceColumns) {
@@ -230,7 +231,29 @@ class IncidentBuilder {
       m_result.rejected.push_back(Rejected{record.where, std::move(error)});
       return;
     }
-    m_result.incidents.push_back(std::move(record));
+    ++m_accepted;
+    if (record.sources.empty()) ++m_unsourced;
+    if (m_sink) {
+      m_stopped = !m_sink->incident(std::move(record));
+    } else {
+      m_result.incidents.push_back(std::move(record));
+    }
+  }
+
+  // Hands the header to the sink, if any; call once, before any add().
+  void start() {
+    if (m_sink && m_sink->header) m_stopped = !m_sink->header(m_result);
+  }
+
+  // Whether the sink asked to stop reading.
+  bool stopped() const { return m_stopped; }
+
+  void warnUnsourced(const std::string& path) {
+    if (m_unsourced == 0) return;
+    m_result.warnings.push_back(path + ": " + std::to_string(m_unsourced) + " of " +
+                                std::to_string(m_accepted) +
+                                " incidents name no source of their own; the file itself is "
+                                "their only source");
   }
 
   void reject(const RecordRef& where, std::string reason) {
@@ -241,7 +264,11 @@ class IncidentBuilder {
   IncidentRecord build(const Row& row, bool sourceColumns, std::string& error) const;
 
   ParseResult& m_result;
+  const IncidentSink* m_sink;
   std::map<std::string, std::string> m_firstOf;  // id → where it was first accepted
+  std::uint64_t m_accepted = 0;
+  std::uint64_t m_unsourced = 0;
+  bool m_stopped = false;
 };
 
 IncidentRecord IncidentBuilder::build(const Row& row, bool sourceColumns,
@@ -382,16 +409,6 @@ void checkFieldMap(const std::map<std::string, std::string>& fieldMap) {
   }
 }
 
-void warnUnsourced(const std::string& path, ParseResult& result) {
-  const auto unsourced = std::count_if(result.incidents.begin(), result.incidents.end(),
-                                       [](const IncidentRecord& r) { return r.sources.empty(); });
-  if (unsourced == 0) return;
-  result.warnings.push_back(path + ": " + std::to_string(unsourced) + " of " +
-                            std::to_string(result.incidents.size()) +
-                            " incidents name no source of their own; the file itself is their "
-                            "only source");
-}
-
 void warnUnknownColumns(const std::string& where, const std::vector<std::string>& unknown,
                         ParseResult& result) {
   if (unknown.empty()) return;
@@ -509,7 +526,7 @@ std::string acledRow(const CsvHeader& header, const CsvRecord& record, Row& row)
 // ---- CSV (ours and ACLED) ----
 
 ParseResult parseCsv(const std::string& path, const std::map<std::string, std::string>& fieldMap,
-                     const core::Progress& progress) {
+                     const core::Progress& progress, const IncidentSink* sink) {
   CsvReader reader(path);
   const CsvHeader header = readCsvHeader(reader, path);
   ParseResult result;
@@ -562,9 +579,10 @@ ParseResult parseCsv(const std::string& path, const std::map<std::string, std::s
   }
   warnUnknownColumns(path, header.unknownColumns(used), result);
 
-  IncidentBuilder builder(result);
+  IncidentBuilder builder(result, sink);
+  builder.start();
   CsvRecord record;
-  while (reader.next(record)) {
+  while (!builder.stopped() && reader.next(record)) {
     ++result.recordsRead;
     if (result.recordsRead % kProgressEvery == 0) {
       reportReadProgress(progress, reader.bytesRead(), reader.fileSize(), path);
@@ -587,7 +605,7 @@ ParseResult parseCsv(const std::string& path, const std::map<std::string, std::s
     }
     builder.add(std::move(row), sourceColumns);
   }
-  warnUnsourced(path, result);
+  builder.warnUnsourced(path);
   reportReadProgress(progress, reader.fileSize(), reader.fileSize(), path);
   return result;
 }
@@ -641,7 +659,7 @@ std::string fieldText(OGRFeatureH feature, int index) {
 }
 
 ParseResult parseOgr(const std::string& path, const std::map<std::string, std::string>& fieldMap,
-                     const core::Progress& progress) {
+                     const core::Progress& progress, const IncidentSink* sink) {
   GDALAllRegister();
   DatasetPtr dataset(
       GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
@@ -669,8 +687,9 @@ ParseResult parseOgr(const std::string& path, const std::map<std::string, std::s
     if (count > 0) total += static_cast<std::uint64_t>(count);
   }
 
-  IncidentBuilder builder(result);
-  for (int layerIndex = 0; layerIndex < layerCount; ++layerIndex) {
+  IncidentBuilder builder(result, sink);
+  builder.start();
+  for (int layerIndex = 0; layerIndex < layerCount && !builder.stopped(); ++layerIndex) {
     OGRLayerH layer = GDALDatasetGetLayer(dataset.get(), layerIndex);
     OGRFeatureDefnH definition = OGR_L_GetLayerDefn(layer);
     const std::string layerName = OGR_L_GetName(layer);
@@ -743,7 +762,9 @@ ParseResult parseOgr(const std::string& path, const std::map<std::string, std::s
     }
 
     OGR_L_ResetReading(layer);
-    while (FeaturePtr feature{OGR_L_GetNextFeature(layer)}) {
+    while (!builder.stopped()) {
+      FeaturePtr feature{OGR_L_GetNextFeature(layer)};
+      if (!feature) break;
       ++result.recordsRead;
       if (result.recordsRead % kProgressEvery == 0) {
         reportReadProgress(progress, result.recordsRead, total, path);
@@ -784,7 +805,7 @@ ParseResult parseOgr(const std::string& path, const std::map<std::string, std::s
       builder.add(std::move(row), sourceFields);
     }
   }
-  warnUnsourced(path, result);
+  builder.warnUnsourced(path);
   reportReadProgress(progress, total, total, path);
   return result;
 }
@@ -812,7 +833,17 @@ ParseResult parseIncidents(const std::string& path,
                            const core::Progress& progress) {
   checkFieldMap(fieldMap);
   const QuietGdal quiet;
-  return isCsvPath(path) ? parseCsv(path, fieldMap, progress) : parseOgr(path, fieldMap, progress);
+  return isCsvPath(path) ? parseCsv(path, fieldMap, progress, nullptr)
+                         : parseOgr(path, fieldMap, progress, nullptr);
+}
+
+ParseResult parseIncidents(const std::string& path,
+                           const std::map<std::string, std::string>& fieldMap,
+                           const core::Progress& progress, const IncidentSink& sink) {
+  checkFieldMap(fieldMap);
+  const QuietGdal quiet;
+  return isCsvPath(path) ? parseCsv(path, fieldMap, progress, &sink)
+                         : parseOgr(path, fieldMap, progress, &sink);
 }
 
 } // namespace borderlens::ingest

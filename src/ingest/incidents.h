@@ -3,6 +3,7 @@
 #include "core/progress.h"
 #include "ingest/records.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -47,5 +48,20 @@ const std::vector<std::string>& incidentFields();
 ParseResult parseIncidents(const std::string& path,
                            const std::map<std::string, std::string>& fieldMap,
                            const core::Progress& progress);
+
+// Receives a streamed parse: `header` once, with the result's format and list source, before any
+// incident; then `incident` for each accepted incident, in file order. Either returns false to
+// stop the reading, which then returns what it has.
+struct IncidentSink {
+  std::function<bool(const ParseResult& header)> header;
+  std::function<bool(IncidentRecord&& record)> incident;
+};
+
+// parseIncidents() handing each accepted incident to `sink` as soon as it is read, so that an
+// import writes while it reads and never holds them all: the result has everything else
+// (rejected rows, warnings, counts) and no incidents.
+ParseResult parseIncidents(const std::string& path,
+                           const std::map<std::string, std::string>& fieldMap,
+                           const core::Progress& progress, const IncidentSink& sink);
 
 } // namespace borderlens::ingest

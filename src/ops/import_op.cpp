@@ -14,6 +14,7 @@
 #include "ingest/un_xml.h"
 #include "ops/entity_matcher.h"
 #include "ops/geodata_path.h"
+#include "ops/incident_stream.h"
 #include "store/store.h"
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <future>
+#include <stdexcept>
 #include <set>
 #include <sstream>
 
@@ -28,7 +30,8 @@ namespace borderlens::ops {
 
 namespace {
 
-// Share of the progress bar spent reading files; the rest is writing the database.
+// Share of the progress bar spent reading lists, when every file is a list; the rest is writing
+// the database (incidents files are read while they are written).
 constexpr double kReadShare = 0.5;
 constexpr const char* kSeparator = "\x1F";
 
@@ -58,6 +61,10 @@ struct Job {
   std::vector<std::string> formats;  // format recorded in import_batches, per path
   std::vector<std::string> shas;
   ingest::ParseResult parsed;
+  // An incidents file is read while it is written (IncidentStream): not parsed beforehand, and
+  // its checksum comes later.
+  bool streamed = false;
+  std::future<std::vector<std::string>> pendingShas;
 };
 
 void checkOptions(const ImportOptions& options) {
@@ -151,15 +158,15 @@ std::vector<Job> planJobs(const ImportOptions& options) {
   return jobs;
 }
 
-ingest::ParseResult parse(const Job& job, const ImportOptions& options,
-                          const core::Progress& progress) {
+ingest::ParseResult parse(const Job& job, const core::Progress& progress) {
   if (job.format == "un-xml") return ingest::parseUnXml(job.path, progress);
   if (job.format == "ofac-csv") return ingest::parseOfacCsv(job.ofac, progress);
   if (job.format == "ofac-xml") return ingest::parseOfacXml(job.path, progress);
   if (job.format == "ofac-advanced") return ingest::parseOfacAdvancedXml(job.path, progress);
   if (job.format == "ftm") return ingest::parseFtmJson(job.path, progress);
   if (job.format == "ftm-csv") return ingest::parseFtmTargetsCsv(job.path, progress);
-  return ingest::parseIncidents(job.path, options.fieldMap, progress);
+  // Incidents files are read while they are written (IncidentStream), never here.
+  throw std::logic_error("import: no reader for format " + job.format);
 }
 
 // Maps a part of the whole run's progress onto [from, to].
@@ -279,13 +286,14 @@ class Importer {
   }
 
   void importJob(Job& job, FileImportReport& file, const core::Progress& progress) {
+    std::optional<IncidentStream> stream;
+    if (job.streamed) {
+      stream.emplace(m_db, job.path, m_options.fieldMap);
+      job.parsed = stream->header();
+    }
     ingest::ParseResult& parsed = job.parsed;
     const std::string startedAt = core::nowUtcTimestamp();
     m_seenShas.insert(job.shas.begin(), job.shas.end());
-    file.recordsRead = parsed.recordsRead;
-    file.warnings = parsed.warnings;
-    for (const auto& rejected : parsed.rejected)
-      file.rejected.push_back({rejected.where.toString(), rejected.reason});
     if (parsed.listDate) file.listDate = parsed.listDate->toString();
     std::optional<core::Date> snapshot;
     if (isListFormat(job.format)) snapshot = m_options.asOf ? m_options.asOf : parsed.listDate;
@@ -355,8 +363,24 @@ class Importer {
     for (const auto& record : parsed.incidents) {
       if (!core::reportProgress(progress, ++done / total, writing))
         throw core::Cancelled();
-      writeIncident(record, byKey);
+      writeIncident(record, byKey, std::nullopt);
     }
+    if (stream) {
+      const std::string importing = "importing " + fileNameOf(job.path);
+      for (auto batch = stream->next(); !batch.empty(); batch = stream->next()) {
+        if (!core::reportProgress(progress, stream->fraction(), importing))
+          throw core::Cancelled();
+        for (const auto& item : batch) writeIncident(item.record, byKey, item.point);
+      }
+      parsed = stream->finish();
+    }
+    // The reading's own findings come first in the report, before what writing found.
+    file.recordsRead = parsed.recordsRead;
+    file.warnings.insert(file.warnings.begin(), parsed.warnings.begin(), parsed.warnings.end());
+    std::vector<ImportNote> readRejected;
+    for (const auto& rejected : parsed.rejected)
+      readRejected.push_back({rejected.where.toString(), rejected.reason});
+    file.rejected.insert(file.rejected.begin(), readRejected.begin(), readRejected.end());
     if (snapshot && isListFormat(job.format)) delistVanished(parsed, *snapshot);
 
     nlohmann::ordered_json summary = fileJson(file);
@@ -635,8 +659,10 @@ class Importer {
     return m_db.findEntityByIdentifier(ref.scheme, ref.value);
   }
 
+  // `prepared`: the point of record.incident.wkt, made ahead (PointsAhead), if any.
   void writeIncident(const ingest::IncidentRecord& record,
-                     const std::map<std::string, core::RecordId>& byKey) {
+                     const std::map<std::string, core::RecordId>& byKey,
+                     const std::optional<store::PreparedPoint>& prepared) {
     core::Incident incident = record.incident;
     if (incident.wkt.empty() && !incident.place.empty()) {
       ingest::AddressRecord place;
@@ -666,7 +692,7 @@ class Importer {
     incident.sourceIds = sources;
     core::RecordId id = 0;
     try {
-      id = m_db.addIncident(incident);
+      id = prepared ? m_db.addPreparedIncident(incident, *prepared) : m_db.addIncident(incident);
     } catch (const core::InputRejected& e) {
       m_file->rejected.push_back({record.where.toString(), e.what()});
       return;
@@ -771,25 +797,40 @@ ImportReport runImport(const ImportOptions& options, const core::Progress& progr
       })) {
     report.warnings.push_back("--map applies to incidents files only, and none was given");
   }
-  std::uint64_t totalBytes = 1;
-  for (const auto& job : jobs) {
-    for (const auto& path : job.paths) totalBytes += ingest::fileSize(path);
-  }
-  std::uint64_t doneBytes = 0;
-  for (auto& job : jobs) {
+  // Lists are read before anything is written, and take their share of the progress first;
+  // incidents files are read while they are written (IncidentStream).
+  const auto bytesOf = [](const Job& job) {
     std::uint64_t bytes = 0;
     for (const auto& path : job.paths) bytes += ingest::fileSize(path);
-    const double from =
-        kReadShare * static_cast<double>(doneBytes) / static_cast<double>(totalBytes);
-    doneBytes += bytes;
-    const double to = kReadShare * static_cast<double>(doneBytes) / static_cast<double>(totalBytes);
+    return bytes;
+  };
+  std::uint64_t totalBytes = 1;
+  std::uint64_t readFirstBytes = 1;
+  for (auto& job : jobs) {
+    job.streamed = job.format == "incidents";
+    totalBytes += bytesOf(job);
+    if (!job.streamed) readFirstBytes += bytesOf(job);
+  }
+  const double readShare =
+      kReadShare * static_cast<double>(readFirstBytes) / static_cast<double>(totalBytes);
+  std::uint64_t doneBytes = 0;
+  for (auto& job : jobs) {
     // The checksum reads the file a second time: on the other core, while the parser reads it.
     auto shas = std::async(std::launch::async, [&job] {
       std::vector<std::string> out;
       for (const auto& path : job.paths) out.push_back(ingest::sha256OfFile(path));
       return out;
     });
-    job.parsed = parse(job, options, scaled(progress, from, to));
+    if (job.streamed) {
+      job.pendingShas = std::move(shas);
+      continue;
+    }
+    const double from =
+        readShare * static_cast<double>(doneBytes) / static_cast<double>(readFirstBytes);
+    doneBytes += bytesOf(job);
+    const double to =
+        readShare * static_cast<double>(doneBytes) / static_cast<double>(readFirstBytes);
+    job.parsed = parse(job, scaled(progress, from, to));
     job.shas = shas.get();
   }
   ingest::ParseResult rounds;
@@ -820,6 +861,7 @@ ImportReport runImport(const ImportOptions& options, const core::Progress& progr
     if (!options.roundsFile.empty()) importer.loadRounds(rounds);
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       Job& job = jobs[i];
+      if (job.pendingShas.valid()) job.shas = job.pendingShas.get();
       FileImportReport file;
       file.file = job.path;
       file.companions.assign(job.paths.begin() + 1, job.paths.end());
@@ -827,8 +869,8 @@ ImportReport runImport(const ImportOptions& options, const core::Progress& progr
       file.sha256 = job.shas.front();
       if (job.parsed.listDate) file.listDate = job.parsed.listDate->toString();
       const double from =
-          kReadShare + (1 - kReadShare) * static_cast<double>(i) / static_cast<double>(jobs.size());
-      const double to = kReadShare + (1 - kReadShare) * static_cast<double>(i + 1) /
+          readShare + (1 - readShare) * static_cast<double>(i) / static_cast<double>(jobs.size());
+      const double to = readShare + (1 - readShare) * static_cast<double>(i + 1) /
                                          static_cast<double>(jobs.size());
       if (!importer.alreadyImported(job, file))
         importer.importJob(job, file, scaled(progress, from, to));

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstddef>
+#include <memory>
 #include <system_error>
 
 namespace borderlens::store {
@@ -37,6 +38,19 @@ std::optional<std::pair<double, double>> plainPoint(std::string_view wkt) {
   const auto y = plainDecimal(wkt);
   if (!y || wkt != ")") return std::nullopt;
   return std::pair{*x, *y};
+}
+
+PointPreparer pointPreparerFor(const geo::BorderDistance* border, PointEncoder encode) {
+  std::shared_ptr<const geo::BorderDistance> lines;
+  if (border) lines = std::make_shared<geo::BorderDistance>(border->lineWkts());
+  return [lines, encode = std::move(encode)](const std::string& wkt) -> std::optional<PreparedPoint> {
+    const auto point = plainPoint(wkt);
+    auto encoded = point ? encode(*point) : std::nullopt;
+    if (!encoded) return std::nullopt;
+    PreparedPoint prepared{std::move(*encoded), std::nullopt};
+    if (lines) prepared.borderKm = lines->distanceKm(point->first, point->second);
+    return prepared;
+  };
 }
 
 bool inLonLatRange(const std::pair<double, double>& point) {

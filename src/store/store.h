@@ -19,6 +19,14 @@ namespace borderlens::store {
 
 inline constexpr int kSchemaVersion = 3;
 
+// What a store makes of a plain point ("POINT(x y)", store/plain_point.h) alone: its stored
+// encoding (SpatiaLite blob or WKB) and its distance to the border.
+struct PreparedPoint {
+  std::vector<std::uint8_t> encoded;
+  std::optional<double> borderKm;
+};
+using PointPreparer = std::function<std::optional<PreparedPoint>(const std::string& wkt)>;
+
 enum class FeatureType { Entity, Incident };
 const char* nameOf(FeatureType type);
 
@@ -164,6 +172,13 @@ class Store {
   virtual void upsertRound(const core::Round& round) = 0;
   virtual core::RecordId addDesignation(const core::Designation& designation) = 0;
   virtual core::RecordId addIncident(const core::Incident& incident) = 0;
+  // A preparer safe to run on one other thread while this store is used, so that an importer
+  // with many rows makes their points ahead on another core. It returns nullopt for WKT that is
+  // not a plain point in range, which addIncident() then handles (or rejects) itself.
+  virtual PointPreparer pointPreparer() = 0;
+  // addIncident() for an incident whose incident.wkt pointPreparer() prepared as `point`.
+  virtual core::RecordId addPreparedIncident(const core::Incident& incident,
+                                             const PreparedPoint& point) = 0;
   virtual void addIncidentLink(const core::IncidentLink& link) = 0;
   virtual void addEntityLink(const core::EntityLink& link) = 0;
   virtual core::RecordId addImportBatch(const core::ImportBatch& batch) = 0;

@@ -47,21 +47,24 @@ LocalSpatialite::~LocalSpatialite() {
   if (m_tokenizer) m_api.xDelete(m_tokenizer);
 }
 
+std::optional<std::vector<std::uint8_t>> LocalSpatialite::pointWkb(
+    const std::pair<double, double>& point) {
+  // As SqliteStore::checkGeometry: finite, so valid; only the range is left to check.
+  if (!inLonLatRange(point)) return std::nullopt;
+  gaiaGeomCollPtr geometry = gaiaAllocGeomColl();
+  gaiaAddPointToGeomColl(geometry, point.first, point.second);
+  unsigned char* bytes = nullptr;
+  int size = 0;
+  gaiaToWkb(geometry, &bytes, &size);
+  gaiaFreeGeomColl(geometry);
+  if (!bytes) return std::nullopt;
+  std::vector<std::uint8_t> wkb(bytes, bytes + size);
+  gaiaFree(bytes);
+  return wkb;
+}
+
 std::optional<std::vector<std::uint8_t>> LocalSpatialite::checkedWkb(const std::string& wkt) {
-  if (const auto point = plainPoint(wkt)) {
-    // As SqliteStore::checkGeometry: finite, so valid; only the range is left to check.
-    if (!inLonLatRange(*point)) return std::nullopt;
-    gaiaGeomCollPtr geometry = gaiaAllocGeomColl();
-    gaiaAddPointToGeomColl(geometry, point->first, point->second);
-    unsigned char* bytes = nullptr;
-    int size = 0;
-    gaiaToWkb(geometry, &bytes, &size);
-    gaiaFreeGeomColl(geometry);
-    if (!bytes) return std::nullopt;
-    std::vector<std::uint8_t> wkb(bytes, bytes + size);
-    gaiaFree(bytes);
-    return wkb;
-  }
+  if (const auto point = plainPoint(wkt)) return pointWkb(*point);
   sqlite::Statement& check = m_connection.cached(kCheckedWkb);
   check.bind(1, wkt);
   std::optional<std::vector<std::uint8_t>> wkb;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace borderlens::store::postgis {
@@ -26,6 +27,8 @@ class LocalSpatialite {
   // The WKB of a WKT geometry SqliteStore accepts (parsed, valid, within lon/lat range), or
   // nullopt when it would refuse it.
   std::optional<std::vector<std::uint8_t>> checkedWkb(const std::string& wkt);
+  // The same for a plain point (store/plain_point.h); needs no connection, so any thread may.
+  static std::optional<std::vector<std::uint8_t>> pointWkb(const std::pair<double, double>& point);
   // SpatiaLite's AsText of a WKB geometry.
   std::string wkt(const std::vector<std::uint8_t>& wkb);
   // The tokens FTS5's unicode61 tokenizer (remove_diacritics 2, the search table's) makes of a

@@ -424,6 +424,21 @@ core::RecordId PgStore::addDesignation(const core::Designation& d) {
 
 core::RecordId PgStore::addIncident(const core::Incident& incident) {
   const auto wkb = checkedWkb(incident.wkt, "incident '" + incident.title + "'");
+  return insertIncident(incident, wkb, borderKm(incident.wkt));
+}
+
+PointPreparer PgStore::pointPreparer() {
+  return pointPreparerFor(border(), &LocalSpatialite::pointWkb);
+}
+
+core::RecordId PgStore::addPreparedIncident(const core::Incident& incident,
+                                            const PreparedPoint& point) {
+  return insertIncident(incident, point.encoded, point.borderKm);
+}
+
+core::RecordId PgStore::insertIncident(const core::Incident& incident,
+                                       const std::vector<std::uint8_t>& wkb,
+                                       std::optional<double> borderKm) {
   checkIncidentFields(incident);
   WriteScope scope(*this);
   const core::RecordId id = nextId("incidents");
@@ -434,7 +449,7 @@ core::RecordId PgStore::addIncident(const core::Incident& incident) {
   row.int8(incident.span.firstDay()).int8(incident.span.lastDay());
   row.text(core::nameOf(incident.precision)).text(incident.place).text(incident.description);
   row.float8(incident.confidence);
-  if (const auto km = borderKm(incident.wkt)) row.float8(*km); else row.null();
+  if (borderKm) row.float8(*borderKm); else row.null();
   row.geometry(wkb, 4326);
   if (m_buffer.first == 0) m_buffer.first = id;
   const std::string body =

@@ -42,6 +42,9 @@ class PgStore final : public Store {
   void upsertRound(const core::Round& round) override;
   core::RecordId addDesignation(const core::Designation& designation) override;
   core::RecordId addIncident(const core::Incident& incident) override;
+  PointPreparer pointPreparer() override;
+  core::RecordId addPreparedIncident(const core::Incident& incident,
+                                     const PreparedPoint& point) override;
   void addIncidentLink(const core::IncidentLink& link) override;
   void addEntityLink(const core::EntityLink& link) override;
   core::RecordId addImportBatch(const core::ImportBatch& batch) override;
@@ -144,6 +147,8 @@ class PgStore final : public Store {
   std::vector<std::uint8_t> checkedWkb(const std::string& wkt, const std::string& what);
   const geo::BorderDistance* border();
   std::optional<double> borderKm(const std::string& wkt);
+  core::RecordId insertIncident(const core::Incident& incident, const std::vector<std::uint8_t>& wkb,
+                                std::optional<double> borderKm);
   // Writes buffered incidents (and what cites them) before anything reads or references them.
   void flush();
   bool buffered(core::RecordId incidentId) const {

@@ -75,6 +75,19 @@ std::string joinedSubquery(const std::string& inner) {
   return "(SELECT group_concat(v, ',') FROM (" + inner + " ORDER BY v))";
 }
 
+// A plain point's SpatiaLite blob, from SpatiaLite's own MakePoint() encoder without a statement
+// for it; nullopt out of range. A point of plain decimals is finite, so valid.
+std::optional<std::vector<std::uint8_t>> pointBlob(const std::pair<double, double>& point) {
+  if (!inLonLatRange(point)) return std::nullopt;
+  unsigned char* bytes = nullptr;
+  int size = 0;
+  gaiaMakePoint(point.first, point.second, 4326, &bytes, &size);
+  if (!bytes) return std::nullopt;
+  std::vector<std::uint8_t> blob(bytes, bytes + size);
+  gaiaFree(bytes);
+  return blob;
+}
+
 std::string incidentKey(const std::string& externalId, const std::string& kind,
                         const std::string& start) {
   std::string key;  // length-prefixed parts: unambiguous whatever bytes they hold
@@ -296,16 +309,8 @@ std::vector<std::uint8_t> SqliteStore::checkGeometry(const std::string& wkt,
                                "'");
   };
   if (const auto point = plainPoint(wkt)) {
-    // A point of plain decimals is finite, so valid; only its range is left to check. SpatiaLite's
-    // own MakePoint() encoder, without a statement for it.
-    if (!inLonLatRange(*point)) throw rejected();
-    unsigned char* bytes = nullptr;
-    int size = 0;
-    gaiaMakePoint(point->first, point->second, 4326, &bytes, &size);
-    if (!bytes) throw rejected();
-    std::vector<std::uint8_t> blob(bytes, bytes + size);
-    gaiaFree(bytes);
-    return blob;
+    if (auto blob = pointBlob(*point)) return std::move(*blob);
+    throw rejected();
   }
   Statement& check = m_connection->cached(
       "SELECT g IS NOT NULL AND ST_IsValid(g) = 1 AND MbrMinX(g) >= -180 AND "
@@ -432,6 +437,19 @@ core::RecordId SqliteStore::addDesignation(const core::Designation& d) {
 
 core::RecordId SqliteStore::addIncident(const core::Incident& incident) {
   const auto geometry = checkGeometry(incident.wkt, "incident '" + incident.title + "'");
+  return insertIncident(incident, geometry, borderKm(incident.wkt));
+}
+
+PointPreparer SqliteStore::pointPreparer() { return pointPreparerFor(border(), &pointBlob); }
+
+core::RecordId SqliteStore::addPreparedIncident(const core::Incident& incident,
+                                                const PreparedPoint& point) {
+  return insertIncident(incident, point.encoded, point.borderKm);
+}
+
+core::RecordId SqliteStore::insertIncident(const core::Incident& incident,
+                                           const std::vector<std::uint8_t>& geometry,
+                                           std::optional<double> borderKm) {
   checkIncidentFields(incident);
   // A bulk import fills the spatial and text indexes at its commit (flushDeferred).
   const bool deferred = inTransaction();
@@ -447,7 +465,7 @@ core::RecordId SqliteStore::addIncident(const core::Incident& incident) {
   insert.bind(7, std::int64_t{incident.span.lastDay()});
   insert.bind(8, core::nameOf(incident.precision)).bind(9, incident.place);
   insert.bind(10, incident.description).bind(11, incident.confidence);
-  insert.bind(12, borderKm(incident.wkt)).bindBlob(13, geometry);
+  insert.bind(12, borderKm).bindBlob(13, geometry);
   insert.run();
   const core::RecordId id = m_connection->lastInsertId();
   if (!m_droppedIndexes.empty()) {

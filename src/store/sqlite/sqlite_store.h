@@ -30,6 +30,9 @@ class SqliteStore final : public Store {
   void upsertRound(const core::Round& round) override;
   core::RecordId addDesignation(const core::Designation& designation) override;
   core::RecordId addIncident(const core::Incident& incident) override;
+  PointPreparer pointPreparer() override;
+  core::RecordId addPreparedIncident(const core::Incident& incident,
+                                     const PreparedPoint& point) override;
   void addIncidentLink(const core::IncidentLink& link) override;
   void addEntityLink(const core::EntityLink& link) override;
   core::RecordId addImportBatch(const core::ImportBatch& batch) override;
@@ -69,6 +72,9 @@ class SqliteStore final : public Store {
   // The geometry as a SpatiaLite blob; throws core::InputRejected when invalid or out of range.
   std::vector<std::uint8_t> checkGeometry(const std::string& wkt, const std::string& what);
   bool inTransaction() const;
+  core::RecordId insertIncident(const core::Incident& incident,
+                                const std::vector<std::uint8_t>& geometry,
+                                std::optional<double> borderKm);
   // Inside a transaction, incidents join the R*Tree and the search index at the commit, in bulk:
   // SpatiaLite's per-row triggers cost more than the row (RTreeAlign prepares an INSERT for every
   // row). They are dropped until then, inside the transaction, so that a rollback restores them.
