@@ -2,6 +2,7 @@
 
 #include "render/scene/map_scene.h"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -30,12 +31,17 @@ class PointIndex {
               std::vector<std::size_t>& out) const;
 
  private:
-  // Calls visitPoint(k) for every point in the box, whatever the filter; k is its place in
-  // the index's own copy of the points.
+  // Calls visitBucket(bucket, first, last, covered) for every bucket that meets the box: its
+  // points are [first, last) in the index's own copy, all inside the box when `covered`.
   template <typename Visit>
-  void visit(double minX, double minY, double maxX, double maxY, Visit&& visitPoint) const;
+  void visit(double minX, double minY, double maxX, double maxY, Visit&& visitBucket) const;
 
   struct Tree;
+  template <bool kCovered, bool kWindow, bool kRounds>
+  static std::size_t* compact(const Tree& tree, std::size_t first, std::size_t last, double minX,
+                              double minY, double maxX, double maxY, const GpuFilter& filter,
+                              const std::vector<std::uint8_t>& setPasses, std::size_t* out);
+
   std::unique_ptr<Tree> m_tree;
   float m_maxOffsetPx = 0;
 };
