@@ -88,7 +88,13 @@ class OgrWriter : public VectorWriter {
       : m_format(format), m_path(path), m_styles(styles), m_createdAt(createdAt) {
     gdal::ensureRegistered();
     // GeoPackage stamps gpkg_contents.last_change with the time unless told otherwise.
-    if (m_format == VectorFormat::GeoPackage) m_currentDate.emplace("OGR_CURRENT_DATE", gdalTimestamp(createdAt));
+    if (m_format == VectorFormat::GeoPackage) {
+      m_currentDate.emplace("OGR_CURRENT_DATE", gdalTimestamp(createdAt));
+      // GDAL leaves SQLite its default 2 MB of page cache, and building the spatial index at
+      // the close then reads and writes the same pages over and over: at a million features,
+      // 9 s of system time out of 24 s, against 1.8 s with this. A value the user set wins.
+      if (!CPLGetConfigOption("OGR_SQLITE_CACHE", nullptr)) m_sqliteCache.emplace("OGR_SQLITE_CACHE", "256");
+    }
     GDALDriverH driver = GDALGetDriverByName(driverName(format));
     if (!driver) throw core::OutputFailed(std::string("GDAL has no ") + driverName(format) + " driver");
     m_dataset.reset(GDALCreate(driver, path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
@@ -500,6 +506,7 @@ class OgrWriter : public VectorWriter {
   std::string m_createdAt;
   gdal::ErrorCapture m_errors;
   std::optional<gdal::ThreadConfig> m_currentDate;
+  std::optional<gdal::ThreadConfig> m_sqliteCache;  // MB
   gdal::Dataset m_dataset;
 
   const LayerDef* m_def = nullptr;
