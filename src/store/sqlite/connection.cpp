@@ -121,8 +121,7 @@ Connection::Connection(const std::string& path, Mode mode) : m_path(path) {
     throwUnavailable(path, readOnlyReason(path));
   }
   exec("PRAGMA foreign_keys=ON");
-  // 64 MB of page cache: an import touches the R*Tree, FTS and table pages over and over.
-  exec("PRAGMA cache_size=-65536");
+  setCacheMib(kCacheMib);
 }
 
 int Connection::open(const std::string& name, int flags) {
@@ -181,6 +180,8 @@ void Connection::exec(std::string_view sql) {
 std::string Connection::errorMessage() const { return m_db ? sqlite3_errmsg(m_db) : "closed"; }
 
 std::int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
+
+void Connection::setCacheMib(int mib) { exec("PRAGMA cache_size=-" + std::to_string(mib * 1024)); }
 
 bool Connection::anyStatementActive() const {
   for (sqlite3_stmt* s = sqlite3_next_stmt(m_db, nullptr); s; s = sqlite3_next_stmt(m_db, s)) {

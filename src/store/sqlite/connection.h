@@ -29,6 +29,9 @@ class Connection {
   void exec(std::string_view sql);
   std::string errorMessage() const;
   std::int64_t lastInsertId() const;
+  // 64 MB of page cache: an import touches the R*Tree, FTS and table pages over and over.
+  static constexpr int kCacheMib = 64;
+  void setCacheMib(int mib);
   // Whether a statement has stepped and not yet been reset: SQLite refuses DROP INDEX meanwhile.
   bool anyStatementActive() const;
   // A prepared statement kept for the connection's life, reset and unbound: bulk imports run the

@@ -88,6 +88,8 @@ std::optional<std::vector<std::uint8_t>> pointBlob(const std::pair<double, doubl
   return blob;
 }
 
+constexpr int kBulkCacheMib = 256;
+
 std::string incidentKey(const std::string& externalId, const std::string& kind,
                         const std::string& start) {
   std::string key;  // length-prefixed parts: unambiguous whatever bytes they hold
@@ -141,6 +143,7 @@ void SqliteStore::rollback() {
   m_droppedIndexes.clear();
   m_newIncidents.clear();
   m_connection->exec("ROLLBACK");
+  m_connection->setCacheMib(Connection::kCacheMib);
 }
 
 bool SqliteStore::inTransaction() const { return sqlite3_get_autocommit(m_connection->handle()) == 0; }
@@ -188,6 +191,9 @@ void SqliteStore::deferIncidentIndexes() {
   // them up row by row: at a million rows that halves the time the rows take. A table that
   // already holds rows keeps its indexes, which findIncident() needs for them.
   if (after == 0 && !m_connection->anyStatementActive()) {
+    // Building the search index, the indexes and the R*Tree at the commit rereads the new rows
+    // several times: at a million rows, a larger cache for this transaction saves a second.
+    m_connection->setCacheMib(kBulkCacheMib);
     std::vector<std::pair<std::string, std::string>> indexes;
     {
       Statement select(*m_connection,
@@ -230,6 +236,7 @@ void SqliteStore::flushDeferred() {
     m_connection->exec(sql);
   }
   for (const auto& sql : m_droppedIndexes) m_connection->exec(sql);
+  m_connection->setCacheMib(Connection::kCacheMib);
   m_droppedTriggers.clear();
   m_droppedIndexes.clear();
   m_newIncidents.clear();
