@@ -659,7 +659,7 @@ class Importer {
     return m_db.findEntityByIdentifier(ref.scheme, ref.value);
   }
 
-  // `prepared`: the point of record.incident.wkt, made ahead (PointsAhead), if any.
+  // `prepared`: the point of record.incident.wkt, made ahead (IncidentStream), if any.
   void writeIncident(const ingest::IncidentRecord& record,
                      const std::map<std::string, core::RecordId>& byKey,
                      const std::optional<store::PreparedPoint>& prepared) {

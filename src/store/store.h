@@ -242,6 +242,12 @@ class Store {
 // [0, 1] or a span that ends before it starts.
 void checkIncidentFields(const core::Incident& incident);
 
+// The key by which an importer finds an incident again (findIncident): its file's id, kind and
+// start, length-prefixed, so that no two keys collide whatever bytes they hold. For stores that
+// keep the keys of a transaction's incidents in memory.
+std::string incidentKey(const std::string& externalId, const std::string& kind,
+                        const std::string& start);
+
 // Commits on commit(); rolls back if destroyed before that (an exception, a cancel).
 class Transaction {
  public:

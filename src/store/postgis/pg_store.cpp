@@ -461,7 +461,7 @@ core::RecordId PgStore::insertIncident(const core::Incident& incident,
     m_buffer.sources.row(3).text("incident").int8(id).int8(source);
   }
   if (m_incidentKeysLoaded) {
-    m_incidentKeys.emplace(incident.externalId + '\0' + incident.kind + '\0' + start, id);
+    m_incidentKeys.emplace(incidentKey(incident.externalId, incident.kind, start), id);
   }
   if (m_buffer.incidents.bytes() > (32u << 20)) flush();
   scope.done();
@@ -1112,14 +1112,14 @@ std::optional<core::RecordId> PgStore::findIncident(const std::string& externalI
       m_connection->stream("SELECT external_id, kind, span_start, min(id) FROM incidents "
                            "GROUP BY external_id, kind, span_start",
                            {}, [&](const Result& rows, int row) {
-                             m_incidentKeys.emplace(rows.text(row, 0) + '\0' + rows.text(row, 1) +
-                                                        '\0' + rows.text(row, 2),
-                                                    rows.integer(row, 3));
+                             m_incidentKeys.emplace(
+                                 incidentKey(rows.text(row, 0), rows.text(row, 1), rows.text(row, 2)),
+                                 rows.integer(row, 3));
                              return true;
                            });
       m_incidentKeysLoaded = true;
     }
-    const auto it = m_incidentKeys.find(externalId + '\0' + kind + '\0' + start);
+    const auto it = m_incidentKeys.find(incidentKey(externalId, kind, start));
     if (it == m_incidentKeys.end()) return std::nullopt;
     return it->second;
   }

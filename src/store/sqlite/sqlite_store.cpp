@@ -90,13 +90,6 @@ std::optional<std::vector<std::uint8_t>> pointBlob(const std::pair<double, doubl
 
 constexpr int kBulkCacheMib = 256;
 
-std::string incidentKey(const std::string& externalId, const std::string& kind,
-                        const std::string& start) {
-  std::string key;  // length-prefixed parts: unambiguous whatever bytes they hold
-  for (const std::string* part : {&externalId, &kind, &start})
-    ((key += std::to_string(part->size())) += ':') += *part;
-  return key;
-}
 
 } // namespace
 
@@ -156,6 +149,8 @@ struct DeferredTrigger {
   const char* name;
   const char* bulkSql;
 };
+// kDeferredTriggers[kRtreeTrigger] fills the R*Tree: fillIncidentRtree() may pack it instead.
+constexpr std::size_t kRtreeTrigger = 0;
 constexpr std::array<DeferredTrigger, 2> kDeferredTriggers{{
     {"gii_incidents_geom",
      "INSERT OR REPLACE INTO idx_incidents_geom(pkid, xmin, xmax, ymin, ymax) "
@@ -227,7 +222,7 @@ void SqliteStore::flushDeferred() {
                  "FROM incidents WHERE id > ? ORDER BY id LIMIT -1) WHERE body <> ''");
   text.bind(1, *m_deferredAfter).run();
   for (const auto& [index, sql] : m_droppedTriggers) {
-    if (index == 0) {
+    if (index == kRtreeTrigger) {
       fillIncidentRtree(*m_deferredAfter);
     } else {
       Statement bulk(*m_connection, kDeferredTriggers[index].bulkSql);
@@ -250,7 +245,7 @@ void SqliteStore::fillIncidentRtree(core::RecordId after) {
   held.step();
   added.step();
   if (added.integer(0) < held.integer(0)) {
-    Statement bulk(*m_connection, kDeferredTriggers[0].bulkSql);
+    Statement bulk(*m_connection, kDeferredTriggers[kRtreeTrigger].bulkSql);
     bulk.bind(1, after).run();
     return;
   }
