@@ -81,7 +81,7 @@ TEST_CASE("the format comes from --format or the extension, and contradictions a
   CHECK_THROWS_AS(exports::parseLayerList("designations", exports::tileLayerKinds()), core::UsageError);
 }
 
-TEST_CASE("a .fgb file takes one layer; the base layer counts as three") {
+TEST_CASE("a .fgb file takes one layer, and the base layer counts as three") {
   Fixture fx;
   auto options = fx.options(VectorFormat::FlatGeobuf, "one.fgb");
   CHECK_THROWS_AS(exports::checkVectorExport(options), core::UsageError);
