@@ -7,15 +7,17 @@
 
 namespace borderlens::ops {
 
-std::string csvField(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
-  std::string out = "\"";
+void appendCsvField(std::string& out, std::string_view value) {
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(value);
+    return;
+  }
+  out.push_back('"');
   for (char c : value) {
     if (c == '"') out.push_back('"');
     out.push_back(c);
   }
   out.push_back('"');
-  return out;
 }
 
 namespace {
@@ -71,10 +73,18 @@ std::string TextTable::row(const std::vector<std::string>& cells) const {
 }
 
 std::string formatCoordinate(double value) {
-  // printf's "%.6f", correctly rounded alike, without parsing a format for every coordinate.
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 6);
-  return std::string(buffer, result.ptr);
+  std::string text;
+  appendFixed(text, value, 6);
+  return text;
+}
+
+void appendFixed(std::string& out, double value, int decimals) {
+  // printf's rounding without parsing a format for every number. A double in fixed notation
+  // takes at most 309 digits before the point.
+  char buffer[384];
+  const auto result =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+  out.append(buffer, result.ptr);
 }
 
 } // namespace borderlens::ops

@@ -6,8 +6,8 @@
 
 namespace borderlens::ops {
 
-// RFC 4180 field: quoted when it holds a comma, quote, CR or LF.
-std::string csvField(std::string_view value);
+// Appends an RFC 4180 field: quoted when it holds a comma, quote, CR or LF.
+void appendCsvField(std::string& out, std::string_view value);
 
 // Columns of a fixed width (in terminal cells: Han and Hangul take two), for human output that
 // streams row by row. A width of 0 means "the rest of the line".
@@ -28,7 +28,10 @@ class TextTable {
 // Terminal cells a UTF-8 string takes.
 std::size_t displayWidth(std::string_view text);
 
-// Shortest round-trip text for a coordinate, fixed to 6 decimals (~0.1 m) so output is stable.
+// Text for a coordinate, fixed to 6 decimals (~0.1 m) so output is stable.
 std::string formatCoordinate(double value);
+
+// Appends `value` with `decimals` fixed decimals, rounded as printf's "%.*f" rounds.
+void appendFixed(std::string& out, double value, int decimals);
 
 } // namespace borderlens::ops
