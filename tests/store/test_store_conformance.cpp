@@ -820,6 +820,51 @@ TEST_CASE("postgis: opening checks the schema version and changes nothing it ref
   }
 }
 
+TEST_CASE("postgis: the failure of a deferred COPY is thrown by the next use, and a rollback discards it") {
+  const std::string server = test::pgServerOrSkip();
+  test::PgTestDatabase database(server);
+  const std::string location = database.location();
+  { store::openStore(location, store::OpenMode::Create); }
+  store::postgis::Connection connection(location.rfind("PG:", 0) == 0 ? location.substr(3) : location,
+                                        location);
+  constexpr auto kDeferred = store::postgis::Connection::Completion::Deferred;
+  const std::string copy = "COPY record_sources(kind, record_id, source_id) FROM STDIN";
+  // No source 42 exists: the server refuses the row by its foreign key, after the call returned.
+  const std::string dangling = "incident\t1\t42\n";
+  const auto count = [&] {
+    return connection.query("SELECT count(*) FROM record_sources").integer(0, 0);
+  };
+  SUBCASE("the next statement throws the COPY's error, naming the COPY") {
+    connection.command("BEGIN");
+    connection.copyIn(copy, dangling, kDeferred);
+    CHECK_THROWS_WITH_AS(connection.query("SELECT 1"),
+                         doctest::Contains("violates foreign key constraint"), core::StoreError);
+    connection.rollback();
+    CHECK(count() == 0);
+  }
+  SUBCASE("the error names the COPY it came from") {
+    connection.command("BEGIN");
+    connection.copyIn(copy, dangling, kDeferred);
+    CHECK_THROWS_WITH_AS(connection.command("SELECT 1"), doctest::Contains("in: COPY record_sources"),
+                         core::StoreError);
+    connection.rollback();
+  }
+  SUBCASE("a rollback before the failure is read leaves the connection usable") {
+    connection.command("BEGIN");
+    connection.copyIn(copy, dangling, kDeferred);
+    connection.rollback();
+    CHECK_FALSE(connection.inTransaction());
+    CHECK(count() == 0);
+  }
+  SUBCASE("a deferred COPY that succeeds commits with its transaction") {
+    connection.command("BEGIN");
+    connection.command("INSERT INTO sources(id, publisher, title) VALUES(42, 'p', 't')");
+    connection.copyIn(copy, dangling, kDeferred);
+    connection.command("COMMIT");
+    CHECK(count() == 1);
+  }
+}
+
 TEST_CASE("postgis: a database without PostGIS gets the extension on init") {
   const std::string server = test::pgServerOrSkip();
   test::PgTestDatabase database(server);

@@ -361,13 +361,32 @@ Result Connection::check(pg_result* result, const std::string& sql) const {
   return Result(result);
 }
 
+void Connection::settle() {
+  if (m_deferredCopy.empty()) return;
+  const std::string sql = std::move(m_deferredCopy);
+  m_deferredCopy.clear();
+  pg_result* result = PQgetResult(m_conn);
+  check(result, sql);
+  while ((result = PQgetResult(m_conn)) != nullptr) PQclear(result);
+}
+
+void Connection::rollback() {
+  if (!m_deferredCopy.empty()) {
+    m_deferredCopy.clear();
+    while (pg_result* result = PQgetResult(m_conn)) PQclear(result);
+  }
+  command("ROLLBACK");
+}
+
 void Connection::command(std::string_view sql) {
+  settle();
   const std::string text(sql);
   pg_result* result = PQexec(m_conn, text.c_str());
   check(result, text);
 }
 
 Result Connection::query(const std::string& sql, const Params& params) {
+  settle();
   const auto values = params.values();
   return check(PQexecParams(m_conn, sql.c_str(), static_cast<int>(params.size()), params.types(),
                             values.data(), params.lengths(), params.formats(), 1),
@@ -378,6 +397,7 @@ Result Connection::prepared(const std::string& sql, const Params& params) {
   // A statement is prepared for the parameter types it is first run with; SQL NULLs have no
   // type, so a later run with other types gets its own prepared variant.
   std::string key = sql;
+  settle();
   key.push_back('\0');
   for (std::size_t i = 0; i < params.size(); ++i) key += std::to_string(params.types()[i]) + ",";
   auto it = m_statements.find(key);
@@ -421,7 +441,9 @@ void Connection::stream(const std::string& sql, const Params& params,
   }
 }
 
-void Connection::copyIn(const std::string& sql, const std::string& payload) {
+void Connection::copyIn(const std::string& sql, const std::string& payload,
+                        Completion completion) {
+  settle();
   pg_result* start = PQexec(m_conn, sql.c_str());
   if (PQresultStatus(start) != PGRES_COPY_IN) fail(sql, start);
   PQclear(start);
@@ -431,9 +453,8 @@ void Connection::copyIn(const std::string& sql, const std::string& payload) {
     if (PQputCopyData(m_conn, payload.data() + at, static_cast<int>(size)) != 1) fail(sql);
   }
   if (PQputCopyEnd(m_conn, nullptr) != 1) fail(sql);
-  pg_result* result = PQgetResult(m_conn);
-  check(result, sql);
-  while ((result = PQgetResult(m_conn)) != nullptr) PQclear(result);
+  m_deferredCopy = sql;
+  if (completion == Completion::Wait) settle();
 }
 
 bool Connection::inTransaction() const {

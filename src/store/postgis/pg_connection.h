@@ -126,8 +126,14 @@ class Connection {
   // inside a transaction. The callback returns false to stop.
   void stream(const std::string& sql, const Params& params,
               const std::function<bool(const Result&, int row)>& callback, int batch = 4096);
-  // COPY ... FROM STDIN with the given (binary or text) payload.
-  void copyIn(const std::string& sql, const std::string& payload);
+  // COPY ... FROM STDIN with the given (binary or text) payload. `Deferred` returns once the
+  // payload is sent: the server's work on it overlaps the caller's until the connection's next
+  // use, which waits for it and throws its error.
+  enum class Completion { Wait, Deferred };
+  void copyIn(const std::string& sql, const std::string& payload,
+              Completion completion = Completion::Wait);
+  // Ends the transaction; the outcome of a deferred COPY in it no longer matters.
+  void rollback();
 
   bool inTransaction() const;
 
@@ -135,6 +141,10 @@ class Connection {
   [[noreturn]] void fail(const std::string& what, pg_result* result = nullptr) const;
   std::string scrub(std::string message) const;
   Result check(pg_result* result, const std::string& sql) const;
+  // Waits for a deferred COPY and throws its error.
+  void settle();
+
+  std::string m_deferredCopy;  // the SQL of a COPY whose outcome has not been read
 
   pg_conn* m_conn = nullptr;
   std::string m_location;

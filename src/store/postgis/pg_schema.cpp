@@ -260,7 +260,7 @@ void migrate(Connection& connection, LocalSpatialite& local, int targetVersion) 
       connection.command("COMMIT");
     } catch (...) {
       try {
-        connection.command("ROLLBACK");
+        connection.rollback();
       } catch (...) {
         // The connection is gone; the server discards the transaction.
       }

@@ -159,7 +159,7 @@ void PgStore::begin() {
   try {
     lockWriters(*m_connection);
   } catch (...) {
-    m_connection->command("ROLLBACK");
+    m_connection->rollback();
     throw;
   }
   m_writing = true;
@@ -187,7 +187,7 @@ void PgStore::commit() {
 
 void PgStore::rollback() {
   forgetTransaction();
-  m_connection->command("ROLLBACK");
+  m_connection->rollback();
 }
 
 void PgStore::forgetTransaction() {
@@ -204,22 +204,26 @@ void PgStore::flush() {
   // Cleared first: if a COPY fails, the transaction is lost anyway and must not send it again.
   IncidentBuffer buffer = std::move(m_buffer);
   m_buffer = IncidentBuffer{};
+  // Each COPY waits for the one before; the last runs on the server while the import reads and
+  // encodes the next batch (the provenance rows, last, are a third of the server's work: one
+  // foreign-key check each).
+  constexpr auto kDeferred = Connection::Completion::Deferred;
   m_connection->copyIn("COPY incidents(id, external_id, kind, title, span_start, span_end, "
                        "first_day, last_day, precision, place, description, confidence, "
                        "border_km, geom) FROM STDIN (FORMAT binary)",
-                       buffer.incidents.take());
+                       buffer.incidents.take(), kDeferred);
   if (!buffer.search.empty()) {
-    m_connection->copyIn("COPY search(kind, record_id, body) FROM STDIN", buffer.search);
+    m_connection->copyIn("COPY search(kind, record_id, body) FROM STDIN", buffer.search, kDeferred);
   }
   if (!buffer.sources.empty()) {
     m_connection->copyIn("COPY record_sources(kind, record_id, source_id) FROM STDIN "
                          "(FORMAT binary)",
-                         buffer.sources.take());
+                         buffer.sources.take(), kDeferred);
   }
   if (!buffer.links.empty()) {
     m_connection->copyIn("COPY incident_entities(incident_id, entity_id, role) FROM STDIN "
                          "(FORMAT binary)",
-                         buffer.links.take());
+                         buffer.links.take(), kDeferred);
   }
 }
 
