@@ -865,6 +865,63 @@ TEST_CASE("postgis: the failure of a deferred COPY is thrown by the next use, an
   }
 }
 
+TEST_CASE("postgis: a stream asks for its next batch ahead, and the callback may still query") {
+  const std::string server = test::pgServerOrSkip();
+  test::PgTestDatabase database(server);
+  const std::string location = database.location();
+  store::postgis::Connection connection(location.rfind("PG:", 0) == 0 ? location.substr(3) : location,
+                                        location);
+  const std::string numbers = "SELECT n::bigint FROM generate_series(1, 1000) n ORDER BY n";
+  constexpr int kBatch = 64;
+  connection.command("BEGIN");
+  SUBCASE("every row once, in order, with queries and a nested stream between rows") {
+    std::int64_t expected = 1;
+    std::int64_t nestedSum = 0;
+    connection.stream(numbers, {}, [&](const store::postgis::Result& rows, int row) {
+      CHECK(rows.integer(row, 0) == expected);
+      ++expected;
+      if (rows.integer(row, 0) % 100 == 0) {
+        CHECK(connection.query("SELECT 7::bigint").integer(0, 0) == 7);
+        connection.stream("SELECT n::bigint FROM generate_series(1, 200) n", {},
+                          [&](const store::postgis::Result& inner, int i) {
+                            nestedSum += inner.integer(i, 0);
+                            return true;
+                          }, kBatch);
+      }
+      return true;
+    }, kBatch);
+    CHECK(expected == 1001);
+    CHECK(nestedSum == 10 * 20100);
+  }
+  SUBCASE("a stop in the middle of a batch leaves the connection usable") {
+    int seen = 0;
+    connection.stream(numbers, {}, [&](const store::postgis::Result&, int) { return ++seen < 100; },
+                      kBatch);
+    CHECK(seen == 100);
+    CHECK(connection.query("SELECT 7::bigint").integer(0, 0) == 7);
+  }
+  SUBCASE("an exception from the callback propagates; the transaction stays usable") {
+    CHECK_THROWS_AS(connection.stream(numbers, {},
+                                      [&](const store::postgis::Result& rows, int row) -> bool {
+                                        if (rows.integer(row, 0) == 70) throw std::runtime_error("stop");
+                                        return true;
+                                      }, kBatch),
+                    std::runtime_error);
+    CHECK(connection.query("SELECT 7::bigint").integer(0, 0) == 7);
+  }
+  SUBCASE("a rollback inside the callback ends the stream with an error, not a crash") {
+    CHECK_THROWS_AS(connection.stream(numbers, {},
+                                      [&](const store::postgis::Result& rows, int row) {
+                                        if (rows.integer(row, 0) == 10) connection.rollback();
+                                        return true;
+                                      }, kBatch),
+                    core::StoreError);
+    CHECK_FALSE(connection.inTransaction());
+    connection.command("BEGIN");
+  }
+  connection.rollback();
+}
+
 TEST_CASE("postgis: a database without PostGIS gets the extension on init") {
   const std::string server = test::pgServerOrSkip();
   test::PgTestDatabase database(server);

@@ -7,6 +7,7 @@
 
 #include <bit>
 #include <cstring>
+#include <utility>
 
 namespace borderlens::store::postgis {
 
@@ -329,6 +330,10 @@ Connection::Connection(const std::string& conninfo, const std::string& location)
   // it (JIT, PostgreSQL 11 and later): 200 ms of a 280 ms viewport query of 14,000 incidents,
   // for a query that never runs long enough to repay it.
   if (PQserverVersion(m_conn) >= 110000) query("SET jit = off");
+  // Every cursor here is read to its end (a caller wanting fewer rows puts a LIMIT in its SQL);
+  // planned for the first tenth, PostgreSQL's default, a 140,000-row viewport query of 1M
+  // incidents took 0.52 s on the server instead of 0.44 s.
+  query("SET cursor_tuple_fraction = 1");
 }
 
 Connection::~Connection() {
@@ -362,6 +367,14 @@ Result Connection::check(pg_result* result, const std::string& sql) const {
 }
 
 void Connection::settle() {
+  if (m_prefetch) {
+    std::optional<Result>* into = std::exchange(m_prefetch, nullptr);
+    pg_result* result = PQgetResult(m_conn);
+    // One result per query: the null that ends it is read before the next query is sent.
+    while (pg_result* extra = PQgetResult(m_conn)) PQclear(extra);
+    *into = check(result, m_prefetchSql);
+    return;
+  }
   if (m_deferredCopy.empty()) return;
   const std::string sql = std::move(m_deferredCopy);
   m_deferredCopy.clear();
@@ -371,8 +384,9 @@ void Connection::settle() {
 }
 
 void Connection::rollback() {
-  if (!m_deferredCopy.empty()) {
+  if (!m_deferredCopy.empty() || m_prefetch) {
     m_deferredCopy.clear();
+    m_prefetch = nullptr;
     while (pg_result* result = PQgetResult(m_conn)) PQclear(result);
   }
   command("ROLLBACK");
@@ -432,12 +446,41 @@ void Connection::stream(const std::string& sql, const Params& params,
     }
   } closer{*this, cursor};
   const std::string fetch = "FETCH FORWARD " + std::to_string(batch) + " FROM " + cursor;
-  for (;;) {
-    const Result rows = query(fetch);
-    for (int row = 0; row < rows.rows(); ++row) {
-      if (!callback(rows, row)) return;
+  std::optional<Result> rows = query(fetch);
+  // Leaving by an exception, the batch on its way is read before `rows` goes and before the
+  // cursor is closed.
+  struct PrefetchReader {
+    Connection& connection;
+    std::optional<Result>& rows;
+    ~PrefetchReader() {
+      try {
+        if (connection.m_prefetch == &rows) connection.settle();
+      } catch (...) {
+        // The error that is unwinding is the one to report.
+      }
     }
-    if (rows.rows() < batch) return;
+  } reader{*this, rows};
+  for (;;) {
+    if (!rows) throw core::StoreError(m_location + ": a transaction ended while its cursor was read");
+    const Result current = std::move(*rows);
+    rows.reset();
+    const bool more = current.rows() == batch;
+    if (more) {
+      // Read at the connection's next use: the callback's own query, or the next turn here.
+      if (PQsendQueryParams(m_conn, fetch.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1) != 1) {
+        fail(fetch);
+      }
+      m_prefetch = &rows;
+      m_prefetchSql = fetch;
+    }
+    for (int row = 0; row < current.rows(); ++row) {
+      if (!callback(current, row)) {
+        if (m_prefetch == &rows) settle();
+        return;
+      }
+    }
+    if (!more) return;
+    if (m_prefetch == &rows) settle();
   }
 }
 

@@ -122,8 +122,9 @@ class Connection {
   // import run the same few statements millions of times.
   Result prepared(const std::string& sql, const Params& params = {});
   // Streams a query's rows through a cursor, `batch` rows per round trip, so a million rows never
-  // sit in memory at once and the callback may run other queries between batches. Must run
-  // inside a transaction. The callback returns false to stop.
+  // sit in memory at once and the callback may run other queries. Must run inside a
+  // transaction. The callback returns false to stop. The next batch is asked for before the
+  // callback sees this one, so the server forms it meanwhile.
   void stream(const std::string& sql, const Params& params,
               const std::function<bool(const Result&, int row)>& callback, int batch = 4096);
   // COPY ... FROM STDIN with the given (binary or text) payload. `Deferred` returns once the
@@ -141,10 +142,13 @@ class Connection {
   [[noreturn]] void fail(const std::string& what, pg_result* result = nullptr) const;
   std::string scrub(std::string message) const;
   Result check(pg_result* result, const std::string& sql) const;
-  // Waits for a deferred COPY and throws its error.
+  // Waits for a deferred COPY or a prefetched batch; throws its error.
   void settle();
 
   std::string m_deferredCopy;  // the SQL of a COPY whose outcome has not been read
+  // Where the batch a stream asked for ahead goes once it arrives; null when none is on its way.
+  std::optional<Result>* m_prefetch = nullptr;
+  std::string m_prefetchSql;
 
   pg_conn* m_conn = nullptr;
   std::string m_location;
