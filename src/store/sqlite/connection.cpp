@@ -121,7 +121,7 @@ Connection::Connection(const std::string& path, Mode mode) : m_path(path) {
     throwUnavailable(path, readOnlyReason(path));
   }
   exec("PRAGMA foreign_keys=ON");
-  setCacheMib(kCacheMib);
+  setCacheMib(mode == Mode::ReadOnly ? kReadCacheMib : kCacheMib);
 }
 
 int Connection::open(const std::string& name, int flags) {

@@ -31,6 +31,10 @@ class Connection {
   std::int64_t lastInsertId() const;
   // 64 MB of page cache: an import touches the R*Tree, FTS and table pages over and over.
   static constexpr int kCacheMib = 64;
+  // A reader streams rows in id order and reads each table page about once; its cache need only
+  // hold the interior pages. At 1M incidents a 141,506-row query peaked at 111 MB with 64 MB of
+  // cache and at 52 MB with 8, a GeoJSON export at 115 and 59 MB, in the same time.
+  static constexpr int kReadCacheMib = 8;
   void setCacheMib(int mib);
   // Whether a statement has stepped and not yet been reset: SQLite refuses DROP INDEX meanwhile.
   bool anyStatementActive() const;
