@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -509,4 +510,26 @@ TEST_CASE("migrating a version-1 database keeps its records and builds the searc
   store::FilterSpec filter;
   filter.text = "丹东";
   CHECK(run(*db, filter).entities == std::set<core::RecordId>{1});
+}
+
+TEST_CASE("a bare libpq connection string is refused, not made into a file of that name") {
+  const std::string location = "host=127.0.0.1 dbname=bl_unit_not_a_file password=hunter2";
+  for (auto mode : {store::OpenMode::Create, store::OpenMode::ReadWrite, store::OpenMode::ReadOnly}) {
+    try {
+      store::openStore(location, mode);
+      FAIL("opened a bare connection string");
+    } catch (const core::UsageError& e) {
+      const std::string message = e.what();
+      CHECK(message.find("PG:host=127.0.0.1 dbname=bl_unit_not_a_file password=***") !=
+            std::string::npos);
+      CHECK(message.find("hunter2") == std::string::npos);
+    }
+  }
+  CHECK_THROWS_AS(store::peekSchemaVersion(location), core::UsageError);
+  CHECK_FALSE(std::filesystem::exists(location));
+  // A path with '=' that libpq does not read as its keywords is a file like any other.
+  TempDir dir;
+  const std::string odd = dir.file("release=2018.db");
+  CHECK(store::openStore(odd, store::OpenMode::Create)->schemaVersion() == store::kSchemaVersion);
+  CHECK(std::filesystem::exists(odd));
 }

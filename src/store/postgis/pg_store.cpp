@@ -6,6 +6,8 @@
 #include "store/plain_point.h"
 #include "store/postgis/pg_schema.h"
 
+#include <libpq-fe.h>
+
 #include <charconv>
 #include <map>
 #include <variant>
@@ -118,6 +120,16 @@ std::string conninfoOf(const std::string& location) {
 bool isServerLocation(const std::string& location) {
   return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0 ||
          location.rfind("PG:", 0) == 0;
+}
+
+bool isLibpqKeywords(const std::string& text) {
+  if (text.find('=') == std::string::npos) return false;
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(text.c_str(), &error);
+  PQfreemem(error);
+  if (!options) return false;
+  PQconninfoFree(options);
+  return true;
 }
 
 PgStore::PgStore(const std::string& location, OpenMode mode)

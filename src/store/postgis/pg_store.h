@@ -20,6 +20,8 @@ namespace borderlens::store::postgis {
 bool isServerLocation(const std::string& location);
 // What libpq gets of such a location: a URL as it is, a `PG:` string without its prefix.
 std::string conninfoOf(const std::string& location);
+// Whether libpq reads `text` as a connection string of its own keywords (host=... dbname=...).
+bool isLibpqKeywords(const std::string& text);
 
 // The team backend: PostGIS on a PostgreSQL server, reached through libpq. Credentials come from
 // the URL or from libpq's own sources (PGPASSWORD, ~/.pgpass, the service file); none is ever
