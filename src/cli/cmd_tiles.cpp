@@ -5,6 +5,7 @@
 #include "ops/filter_args.h"
 #include "ops/tiles_op.h"
 
+#include <cstdio>
 #include <ostream>
 
 namespace borderlens::cli {
@@ -34,6 +35,8 @@ std::string tilesHelp() {
              "source_ids); long texts stay in `borderlens export`. Records without a location are\n"
              "left out. Every point is in the tiles of the deepest zoom; above it a tile keeps one\n"
              "point a pixel (the lowest id), coarser where a tile would hold over 8,192 points.\n"
+             "Levels with tiles over 500 KB once compressed are named at the end: web maps draw\n"
+             "such tiles slowly.\n"
              "A progress bar is drawn on standard error when it is a terminal, a zoom level at a\n"
              "time. The output is written under a temporary name and renamed into place; an existing\n"
              "file is replaced only with --overwrite. The time window ends with --until DATE, since\n"
@@ -67,6 +70,16 @@ int runTilesCommand(const std::vector<std::string>& args, std::ostream& out) {
     out << name << layer.features << "\n";
   }
   out << "manifest: " << report.manifest << "\n";
+  for (const auto& large : report.largeTiles) {
+    char largest[32];
+    std::snprintf(largest, sizeof largest, "%.1f", static_cast<double>(large.largestBytes) / 1e6);
+    out << "note: zoom " << large.zoom << " has " << large.count << " tile" << (large.count == 1 ? "" : "s")
+        << " over " << exports::kLargeTileBytes / 1000 << " KB (the largest " << largest
+        << " MB), which web maps draw slowly"
+        << (large.zoom == options.maxZoom
+                ? "; the deepest level keeps every point, and a deeper --zoom spreads them over more tiles\n"
+                : "\n");
+  }
   return 0;
 }
 

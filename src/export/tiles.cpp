@@ -625,9 +625,12 @@ class TileLayer {
   std::vector<std::uint32_t> m_commands;
 };
 
-// Writes one zoom level's tiles: each tile's layers in layer order, gzipped.
-void writeZoom(int zoom, std::vector<std::unique_ptr<TileLayer>>& layers, const std::vector<ZoomEntries>& zoomEntries,
-               MbtilesWriter& mbtiles, const std::function<bool(double)>& progress) {
+// Writes one zoom level's tiles: each tile's layers in layer order, gzipped. Returns the tiles
+// over `largeBytes`.
+LargeTiles writeZoom(int zoom, std::vector<std::unique_ptr<TileLayer>>& layers, const std::vector<ZoomEntries>& zoomEntries,
+                     std::size_t largeBytes, MbtilesWriter& mbtiles, const std::function<bool(double)>& progress) {
+  LargeTiles large;
+  large.zoom = zoom;
   std::size_t total = 0;
   for (const auto& z : zoomEntries) total += z.entries.size();
   std::vector<std::size_t> cursor(layers.size(), 0);
@@ -650,13 +653,19 @@ void writeZoom(int zoom, std::vector<std::unique_ptr<TileLayer>>& layers, const 
       cursor[l] = end;
     }
     if (!tile.empty()) {
+      const std::vector<std::uint8_t> packed = mvt::gzip(tile);
+      if (packed.size() > largeBytes) {
+        ++large.count;
+        large.largestBytes = std::max(large.largestBytes, packed.size());
+      }
       mbtiles.addTile(zoom, static_cast<std::uint32_t>(next >> 32), static_cast<std::uint32_t>(next & 0xFFFFFFFFu),
-                      mvt::gzip(tile));
+                      packed);
     }
     if (++tiles % 256 == 0 && !progress(static_cast<double>(consumed) / static_cast<double>(total))) {
       throw core::Cancelled();
     }
   }
+  return large;
 }
 
 std::string fixed7(double value) {
@@ -779,9 +788,11 @@ TilesReport writeTiles(store::Store& store, const TilesOptions& options, const c
         tileLayers[l]->buildZoom(geos, zoom, written, zoomEntries[l]);
       }
       if (!written) continue;
-      writeZoom(zoom, tileLayers, zoomEntries, mbtiles, [&](double fraction) {
-        return core::reportProgress(progress, kReadShare + kTileShare * (done + fraction / levels), message);
-      });
+      const LargeTiles large =
+          writeZoom(zoom, tileLayers, zoomEntries, options.largeTileBytes, mbtiles, [&](double fraction) {
+            return core::reportProgress(progress, kReadShare + kTileShare * (done + fraction / levels), message);
+          });
+      if (large.count > 0) report.largeTiles.push_back(large);
     }
     for (const auto& [name, value] : mbtilesMetadata(options, tileLayers, bounds)) mbtiles.addMetadata(name, value);
     mbtiles.finish();

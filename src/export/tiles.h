@@ -26,6 +26,10 @@ inline constexpr int kMaxTileZoom = 22;
 // The base layers are tiled up to this level (or the first level asked for, if deeper).
 inline constexpr int kBaseMaxZoom = 10;
 
+// Tiles larger than this once gzipped are named in the report: web maps draw them slowly, and
+// GDAL's MVT driver and tippecanoe both hold tiles to this size by default.
+inline constexpr std::size_t kLargeTileBytes = 500 * 1000;
+
 // Parses "MIN-MAX" or a single level "Z"; throws core::UsageError.
 void parseZoomRange(const std::string& text, int& minZoom, int& maxZoom);
 
@@ -40,12 +44,21 @@ struct TilesOptions {
   std::string geodataDir;
   std::string version;
   std::string createdAt;  // empty: creationTime()
+  std::size_t largeTileBytes = kLargeTileBytes;
+};
+
+// The tiles of one zoom level over TilesOptions::largeTileBytes.
+struct LargeTiles {
+  int zoom = 0;
+  std::size_t count = 0;
+  std::size_t largestBytes = 0;
 };
 
 struct TilesReport {
   std::string output;
   std::string manifest;
   std::vector<LayerCount> layers;
+  std::vector<LargeTiles> largeTiles;  // by zoom; levels without any left out
 };
 
 // Checks the request without reading the database (zoom range, .mbtiles output, target paths).

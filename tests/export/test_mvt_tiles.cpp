@@ -233,6 +233,33 @@ TEST_CASE("below the deepest level a tile keeps one point per cell, the lowest i
   CHECK(deepest == std::set<std::int64_t>{fx.ids.seizure, fx.ids.investigation, fx.ids.closure});
 }
 
+TEST_CASE("the report names each level's tiles over the size limit, and the largest") {
+  Fixture fx;
+  auto options = optionsFor(fx);
+  std::map<int, std::size_t> tilesAt;
+  const auto write = [&](std::size_t limit) {
+    options.largeTileBytes = limit;
+    options.overwrite = true;
+    return exports::writeTiles(*fx.store, options).largeTiles;
+  };
+  // A limit of 0: every tile is over it, level by level.
+  const auto all = write(0);
+  for (const auto& tile : test::readMbtiles(options.output)) ++tilesAt[tile.z];
+  REQUIRE(all.size() == tilesAt.size());
+  std::size_t largest = 0;
+  for (const auto& large : all) {
+    CHECK(large.count == tilesAt[large.zoom]);
+    CHECK(large.largestBytes > 0);
+    largest = std::max(largest, large.largestBytes);
+  }
+  // The largest tile is not over a limit of its own size, and alone over one a byte smaller.
+  CHECK(write(largest).empty());
+  const auto over = write(largest - 1);
+  REQUIRE_FALSE(over.empty());
+  for (const auto& large : over) CHECK(large.largestBytes == largest);
+  CHECK(write(exports::kLargeTileBytes).empty());
+}
+
 TEST_CASE("tiling reports progress zoom by zoom, and a cancel there leaves nothing behind") {
   Fixture fx;
   const auto options = optionsFor(fx);
