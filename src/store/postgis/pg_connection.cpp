@@ -367,25 +367,19 @@ Result Connection::check(pg_result* result, const std::string& sql) const {
 }
 
 void Connection::settle() {
-  if (m_prefetch) {
-    std::optional<Result>* into = std::exchange(m_prefetch, nullptr);
-    pg_result* result = PQgetResult(m_conn);
-    // One result per query: the null that ends it is read before the next query is sent.
-    while (pg_result* extra = PQgetResult(m_conn)) PQclear(extra);
-    *into = check(result, m_prefetchSql);
-    return;
-  }
-  if (m_deferredCopy.empty()) return;
-  const std::string sql = std::move(m_deferredCopy);
-  m_deferredCopy.clear();
+  if (m_pendingSql.empty()) return;
+  const std::string sql = std::exchange(m_pendingSql, {});
+  std::optional<Result>* into = std::exchange(m_prefetch, nullptr);
   pg_result* result = PQgetResult(m_conn);
-  check(result, sql);
-  while ((result = PQgetResult(m_conn)) != nullptr) PQclear(result);
+  // One result per statement: the null that ends it is read before the next one is sent.
+  while (pg_result* extra = PQgetResult(m_conn)) PQclear(extra);
+  Result checked = check(result, sql);
+  if (into) *into = std::move(checked);
 }
 
 void Connection::rollback() {
-  if (!m_deferredCopy.empty() || m_prefetch) {
-    m_deferredCopy.clear();
+  if (!m_pendingSql.empty()) {
+    m_pendingSql.clear();
     m_prefetch = nullptr;
     while (pg_result* result = PQgetResult(m_conn)) PQclear(result);
   }
@@ -471,7 +465,7 @@ void Connection::stream(const std::string& sql, const Params& params,
         fail(fetch);
       }
       m_prefetch = &rows;
-      m_prefetchSql = fetch;
+      m_pendingSql = fetch;
     }
     for (int row = 0; row < current.rows(); ++row) {
       if (!callback(current, row)) {
@@ -496,7 +490,7 @@ void Connection::copyIn(const std::string& sql, const std::string& payload,
     if (PQputCopyData(m_conn, payload.data() + at, static_cast<int>(size)) != 1) fail(sql);
   }
   if (PQputCopyEnd(m_conn, nullptr) != 1) fail(sql);
-  m_deferredCopy = sql;
+  m_pendingSql = sql;
   if (completion == Completion::Wait) settle();
 }
 

@@ -145,10 +145,10 @@ class Connection {
   // Waits for a deferred COPY or a prefetched batch; throws its error.
   void settle();
 
-  std::string m_deferredCopy;  // the SQL of a COPY whose outcome has not been read
-  // Where the batch a stream asked for ahead goes once it arrives; null when none is on its way.
+  // The statement whose result has not been read yet: a deferred COPY, or the FETCH of a
+  // stream's next batch, which goes to m_prefetch once it arrives.
+  std::string m_pendingSql;
   std::optional<Result>* m_prefetch = nullptr;
-  std::string m_prefetchSql;
 
   pg_conn* m_conn = nullptr;
   std::string m_location;
