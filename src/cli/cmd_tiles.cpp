@@ -3,9 +3,9 @@
 #include "core/args.h"
 #include "core/errors.h"
 #include "ops/filter_args.h"
+#include "ops/text_output.h"
 #include "ops/tiles_op.h"
 
-#include <cstdio>
 #include <ostream>
 
 namespace borderlens::cli {
@@ -71,10 +71,10 @@ int runTilesCommand(const std::vector<std::string>& args, std::ostream& out) {
   }
   out << "manifest: " << report.manifest << "\n";
   for (const auto& large : report.largeTiles) {
-    char largest[32];
-    std::snprintf(largest, sizeof largest, "%.1f", static_cast<double>(large.largestBytes) / 1e6);
+    std::string largest;
+    ops::appendFixed(largest, static_cast<double>(large.largestBytes) / 1e6, 1);
     out << "note: zoom " << large.zoom << " has " << large.count << " tile" << (large.count == 1 ? "" : "s")
-        << " over " << exports::kLargeTileBytes / 1000 << " KB (the largest " << largest
+        << " over " << report.largeTileBytes / 1000 << " KB (the largest " << largest
         << " MB), which web maps draw slowly"
         << (large.zoom == options.maxZoom
                 ? "; the deepest level keeps every point, and a deeper --zoom spreads them over more tiles\n"

@@ -753,6 +753,7 @@ TilesReport writeTiles(store::Store& store, const TilesOptions& options, const c
   TilesReport report;
   report.output = options.output;
   report.manifest = manifestPathFor(options.output);
+  report.largeTileBytes = options.largeTileBytes;
   std::vector<std::unique_ptr<TileLayer>> tileLayers;
   Bounds bounds;
   for (std::size_t i = 0; i < layers.size(); ++i) {

@@ -58,6 +58,7 @@ struct TilesReport {
   std::string output;
   std::string manifest;
   std::vector<LayerCount> layers;
+  std::size_t largeTileBytes = kLargeTileBytes;  // the limit largeTiles was measured against
   std::vector<LargeTiles> largeTiles;  // by zoom; levels without any left out
 };
 

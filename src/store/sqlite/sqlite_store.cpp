@@ -90,7 +90,6 @@ std::optional<std::vector<std::uint8_t>> pointBlob(const std::pair<double, doubl
 
 constexpr int kBulkCacheMib = 256;
 
-
 } // namespace
 
 SqliteStore::SqliteStore(const std::string& path, OpenMode mode) {
