@@ -820,6 +820,94 @@ TEST_CASE("postgis: opening checks the schema version and changes nothing it ref
   }
 }
 
+TEST_CASE("postgis: a first load builds the incident and text indexes at its commit") {
+  const std::string server = test::pgServerOrSkip();
+  test::PgTestDatabase database(server);
+  const std::string location = database.location();
+  const std::string conninfo = location.rfind("PG:", 0) == 0 ? location.substr(3) : location;
+  const auto indexes = [&] {
+    store::postgis::Connection connection(conninfo, location);
+    return connection
+        .query("SELECT coalesce(string_agg(indexname::text, ',' ORDER BY indexname), '') FROM pg_indexes "
+               "WHERE schemaname = current_schema() AND tablename IN ('incidents', 'search')")
+        .text(0, 0);
+  };
+  const std::string all = "incidents_external_id,incidents_geom,incidents_pkey,incidents_time,search_body";
+  const auto incident = [](int i) {
+    core::Incident made;
+    made.externalId = "e" + std::to_string(i);
+    made.kind = "seizure";
+    made.title = "Seizure at Dandong " + std::to_string(i);
+    made.span = {core::Date::ymd(2021, 3, 4), std::nullopt};
+    made.wkt = "POINT(124.4 40.1)";
+    return made;
+  };
+  auto db = store::openStore(location, store::OpenMode::Create);
+  REQUIRE(indexes() == "incidents_pkey");
+
+  SUBCASE("a rolled-back load leaves them to the next one") {
+    {
+      store::Transaction transaction(*db);
+      for (int i = 0; i < 50; ++i) db->addIncident(incident(i));
+    }
+    CHECK(indexes() == "incidents_pkey");
+    CHECK(db->stats().incidents == 0);
+  }
+  SUBCASE("a load without incidents or names builds none of them") {
+    db->addSource({0, "p", "t", "", "", "", ""});
+    CHECK(indexes() == "incidents_pkey");
+  }
+  SUBCASE("committed: all of them, used by queries and by the next load") {
+    {
+      store::Transaction transaction(*db);
+      for (int i = 0; i < 50; ++i) db->addIncident(incident(i));
+      // Not before the commit: the load is written without them.
+      CHECK(indexes() == "incidents_pkey");
+      transaction.commit();
+    }
+    CHECK(indexes() == all);
+    CHECK(db->findIncident("e7", "seizure", "2021-03-04") == 8);
+    store::FilterSpec filter;
+    filter.text = "dandong";
+    CHECK(lines(features(*db, filter)) == 50);
+    {
+      store::Transaction transaction(*db);
+      db->addIncident(incident(50));
+      transaction.commit();
+    }
+    CHECK(indexes() == all);
+    CHECK(db->stats().incidents == 51);
+  }
+}
+
+TEST_CASE("postgis: upgrading to version 4 drops the bulk indexes of empty tables only") {
+  const std::string server = test::pgServerOrSkip();
+  test::PgTestDatabase database(server);
+  const std::string location = database.location();
+  const std::string conninfo = location.rfind("PG:", 0) == 0 ? location.substr(3) : location;
+  store::postgis::Connection connection(conninfo, location);
+  const auto indexes = [&] {
+    return connection
+        .query("SELECT string_agg(indexname::text, ',' ORDER BY indexname) FROM pg_indexes "
+               "WHERE schemaname = current_schema() AND tablename IN ('incidents', 'search')")
+        .text(0, 0);
+  };
+  store::postgis::LocalSpatialite local;
+  store::postgis::migrate(connection, local, 3);
+  connection.command(
+      "INSERT INTO incidents(id, kind, title, span_start, first_day, last_day, precision, confidence, "
+      "geom) VALUES(1, 'seizure', 'x', '2021', 0, 0, 'exact', 1, ST_GeomFromText('POINT(124 40)', 4326))");
+  const std::string all = "incidents_external_id,incidents_geom,incidents_pkey,incidents_time,search_body";
+  REQUIRE(indexes() == all);
+  auto db = store::openStore(location, store::OpenMode::ReadWrite);
+  CHECK(db->schemaVersion() == store::kSchemaVersion);
+  CHECK(indexes() == "incidents_external_id,incidents_geom,incidents_pkey,incidents_time");
+  core::Entity entity;
+  entity.names = {{"Dandong Co", core::Script::Latin, "en", true, ""}};
+  db->addEntity(entity);
+  CHECK(indexes() == all);
+}
+
 TEST_CASE("postgis: the failure of a deferred COPY is thrown by the next use, and a rollback discards it") {
   const std::string server = test::pgServerOrSkip();
   test::PgTestDatabase database(server);

@@ -20,6 +20,10 @@ int readSchemaVersion(Connection& connection);
 // at an older targetVersion to check that later migrations keep data.
 void migrate(Connection& connection, LocalSpatialite& local, int targetVersion);
 
+// Builds the incident and text indexes a table with rows lacks: a table has them from the commit
+// of its first load on (schema version 4). Call in a write transaction, before its COMMIT.
+// Returns whether every one of them now exists.
+bool ensureBulkIndexes(Connection& connection);
 // Takes the lock every borderlens writer holds for its transaction, as SQLite's BEGIN IMMEDIATE
 // does: one writer at a time per schema, readers never wait.
 void lockWriters(Connection& connection);

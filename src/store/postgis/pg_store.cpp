@@ -190,11 +190,13 @@ void PgStore::commit() {
             ")";
   }
   if (!sync.empty()) m_connection->query(sync);
+  const bool built = m_bulkIndexesBuilt || (m_writing && ensureBulkIndexes(*m_connection));
   m_writing = false;
   m_lastIds.clear();
   m_incidentKeys.clear();
   m_incidentKeysLoaded = false;
   m_connection->command("COMMIT");
+  m_bulkIndexesBuilt = built;
 }
 
 void PgStore::rollback() {

@@ -167,6 +167,8 @@ class PgStore final : public Store {
   bool m_borderLoaded = false;
   // Inside begin()/commit() on a writable store: the writers' lock is held.
   bool m_writing = false;
+  // Every bulk index exists (ensureBulkIndexes); once they do, no commit needs to look again.
+  bool m_bulkIndexesBuilt = false;
 
   // Incidents added in this transaction and not yet sent, with their search rows, sources and
   // links: an import of a million rows sends them by COPY in large batches instead of a round

@@ -195,6 +195,9 @@ void applyMigration(Connection& connection, int version) {
       break;
     case 2: connection.exec(kSchemaV2); break;
     case 3: connection.exec(kSchemaV3); break;
+    // Version 4 changed PostGIS only (its bulk indexes wait for a table's first load); SQLite
+    // already drops and rebuilds them around a load into an empty table, within the transaction.
+    case 4: break;
     default: throw core::StoreError("no migration to schema version " + std::to_string(version));
   }
 }
