@@ -104,6 +104,22 @@ std::int32_t Date::lastDay() const {
 }
 
 std::string Date::toString() const {
+  // Digits by hand for the years a file can hold (4 digits): an import formats a million dates,
+  // and snprintf spent more on its format string than on them.
+  if (m_year >= 0 && m_year <= 9999) {
+    const auto digits = [](char* at, unsigned value, int count) {
+      for (int i = count - 1; i >= 0; --i, value /= 10) at[i] = static_cast<char>('0' + value % 10);
+    };
+    char text[10];
+    digits(text, static_cast<unsigned>(m_year), 4);
+    if (m_precision == DatePrecision::Year) return std::string(text, 4);
+    text[4] = '-';
+    digits(text + 5, m_month, 2);
+    if (m_precision == DatePrecision::Month) return std::string(text, 7);
+    text[7] = '-';
+    digits(text + 8, m_day, 2);
+    return std::string(text, 10);
+  }
   char buffer[16];
   switch (m_precision) {
     case DatePrecision::Year: std::snprintf(buffer, sizeof buffer, "%04d", m_year); break;

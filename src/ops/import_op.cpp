@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <future>
 #include <stdexcept>
@@ -360,17 +361,17 @@ class Importer {
         if (!known) ++file.linksAdded;
       }
     }
-    for (const auto& record : parsed.incidents) {
+    for (auto& record : parsed.incidents) {
       if (!core::reportProgress(progress, ++done / total, writing))
         throw core::Cancelled();
       writeIncident(record, byKey, std::nullopt);
     }
     if (stream) {
       const std::string importing = "importing " + fileNameOf(job.path);
-      for (auto batch = stream->next(); !batch.empty(); batch = stream->next()) {
+      for (auto batch = stream->next(); !batch.empty(); batch = stream->next(std::move(batch))) {
         if (!core::reportProgress(progress, stream->fraction(), importing))
           throw core::Cancelled();
-        for (const auto& item : batch) writeIncident(item.record, byKey, item.point);
+        for (auto& item : batch) writeIncident(item.record, byKey, item.point);
       }
       parsed = stream->finish();
     }
@@ -639,14 +640,19 @@ class Importer {
   // The stored id of a record's source. Most records of a file cite the same few sources, and
   // what this run stored stays until its commit, so each is looked up once.
   core::RecordId sourceIdOf(const core::Source& source) {
-    std::string key;  // length-prefixed fields: unambiguous whatever bytes they hold
+    // Length-prefixed fields, unambiguous whatever bytes they hold, in a buffer kept between
+    // calls: every incident row cites a source, nearly always one met before.
+    std::string& key = m_sourceKey;
+    key.clear();
     for (const std::string* field : {&source.publisher, &source.title, &source.published,
                                      &source.url, &source.file, &source.sha256}) {
-      key += std::to_string(field->size()) + ":" + *field;
+      char length[24];
+      key.append(length, std::to_chars(length, length + sizeof length, field->size()).ptr);
+      (key += ':') += *field;
     }
     if (const auto it = m_sourceIds.find(key); it != m_sourceIds.end()) return it->second;
     const core::RecordId id = m_db.addSource(source);
-    m_sourceIds.emplace(std::move(key), id);
+    m_sourceIds.emplace(key, id);
     return id;
   }
 
@@ -659,11 +665,12 @@ class Importer {
     return m_db.findEntityByIdentifier(ref.scheme, ref.value);
   }
 
-  // `prepared`: the point of record.incident.wkt, made ahead (IncidentStream), if any.
-  void writeIncident(const ingest::IncidentRecord& record,
+  // `prepared`: the point of record.incident.wkt, made ahead (IncidentStream), if any. Takes
+  // record.incident.
+  void writeIncident(ingest::IncidentRecord& record,
                      const std::map<std::string, core::RecordId>& byKey,
                      const std::optional<store::PreparedPoint>& prepared) {
-    core::Incident incident = record.incident;
+    core::Incident incident = std::move(record.incident);
     if (incident.wkt.empty() && !incident.place.empty()) {
       ingest::AddressRecord place;
       place.text = incident.place;
@@ -689,7 +696,7 @@ class Importer {
       ++m_file->incidentsMerged;
       return;
     }
-    incident.sourceIds = sources;
+    incident.sourceIds = std::move(sources);
     core::RecordId id = 0;
     try {
       id = prepared ? m_db.addPreparedIncident(incident, *prepared) : m_db.addIncident(incident);
@@ -761,6 +768,7 @@ class Importer {
   std::set<std::string> m_seenShas;
   core::RecordId m_listSourceId = 0;
   std::map<std::string, core::RecordId> m_sourceIds;
+  std::string m_sourceKey;  // sourceIdOf()'s key, kept for its capacity
   std::string m_keyScheme;
   std::optional<core::Date> m_snapshot;
   FileImportReport* m_file = nullptr;

@@ -48,7 +48,7 @@ void IncidentStream::read(store::PointPreparer preparer, std::string path,
     }
     batch.push_back(std::move(item));
     if (batch.size() < kBatchSize) return true;
-    return push(std::exchange(batch, {}));
+    return push(batch);
   };
   const auto progress = [&](double fraction, std::string_view) {
     const std::lock_guard lock(m_mutex);
@@ -59,7 +59,7 @@ void IncidentStream::read(store::PointPreparer preparer, std::string path,
   std::exception_ptr error;
   try {
     result = ingest::parseIncidents(path, fieldMap, progress, sink);
-    if (!batch.empty()) push(std::move(batch));
+    if (!batch.empty()) push(batch);
   } catch (...) {
     error = std::current_exception();
   }
@@ -71,12 +71,23 @@ void IncidentStream::read(store::PointPreparer preparer, std::string path,
   m_changed.notify_all();
 }
 
-bool IncidentStream::push(std::vector<StreamedIncident>&& batch) {
-  std::unique_lock lock(m_mutex);
-  m_changed.wait(lock, [&] { return m_stop || m_batches.size() < kBatchesAhead; });
-  if (m_stop) return false;
-  m_batches.push_back(std::move(batch));
-  m_changed.notify_all();
+bool IncidentStream::push(std::vector<StreamedIncident>& batch) {
+  std::vector<std::vector<StreamedIncident>> spent;
+  {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_stop || m_batches.size() < kBatchesAhead; });
+    if (m_stop) return false;
+    m_batches.push_back(std::move(batch));
+    m_changed.notify_all();
+    spent.swap(m_spent);
+  }
+  // Freed here, on the thread that allocated them: glibc returns a block freed by another thread
+  // to its arena under that arena's lock, which the reading thread then waits for.
+  batch.clear();
+  for (auto& old : spent) {
+    old.clear();
+    if (batch.capacity() < old.capacity()) batch.swap(old);
+  }
   return true;
 }
 
@@ -87,8 +98,9 @@ ingest::ParseResult IncidentStream::header() {
   return m_header ? *m_header : *m_result;
 }
 
-std::vector<StreamedIncident> IncidentStream::next() {
+std::vector<StreamedIncident> IncidentStream::next(std::vector<StreamedIncident>&& written) {
   std::unique_lock lock(m_mutex);
+  if (!written.empty()) m_spent.push_back(std::move(written));
   m_changed.wait(lock, [&] { return !m_batches.empty() || m_done; });
   // A failed reading fails the import: what it read before is not worth writing.
   if (m_error) std::rethrow_exception(m_error);

@@ -38,8 +38,9 @@ class IncidentStream {
   // The file's format and list source, once its header is read; rethrows what the reading threw
   // before that (a missing column, an unreadable file).
   ingest::ParseResult header();
-  // The next incidents in file order; empty at the end of the file.
-  std::vector<StreamedIncident> next();
+  // The next incidents in file order; empty at the end of the file. `written`, the batch before,
+  // goes back to the reading thread to be freed there.
+  std::vector<StreamedIncident> next(std::vector<StreamedIncident>&& written = {});
   // After next() came back empty: the rest of the reading (rejected rows, warnings, counts), or
   // what it threw.
   ingest::ParseResult finish();
@@ -49,13 +50,16 @@ class IncidentStream {
  private:
   void read(store::PointPreparer preparer, std::string path,
             std::map<std::string, std::string> fieldMap);
-  // Hands the batch over, waiting while the writer is far behind; false once stopped.
-  bool push(std::vector<StreamedIncident>&& batch);
+  // Hands the batch over, waiting while the writer is far behind, and leaves in it an empty one
+  // to fill next; false once stopped.
+  bool push(std::vector<StreamedIncident>& batch);
 
   mutable std::mutex m_mutex;
   std::condition_variable m_changed;
   std::optional<ingest::ParseResult> m_header;
   std::deque<std::vector<StreamedIncident>> m_batches;
+  // Batches written, for the reading thread to free.
+  std::vector<std::vector<StreamedIncident>> m_spent;
   std::optional<ingest::ParseResult> m_result;
   std::exception_ptr m_error;
   bool m_done = false;

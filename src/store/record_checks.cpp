@@ -1,14 +1,31 @@
 #include "core/errors.h"
 #include "store/store.h"
 
+#include <charconv>
+
 namespace borderlens::store {
 
-std::string incidentKey(const std::string& externalId, const std::string& kind,
-                        const std::string& start) {
-  std::string key;
-  for (const std::string* part : {&externalId, &kind, &start})
-    ((key += std::to_string(part->size())) += ':') += *part;
-  return key;
+const std::string& IncidentKeys::keyOf(const std::string& externalId, const std::string& kind,
+                                       const std::string& start) {
+  m_key.clear();
+  for (const std::string* part : {&externalId, &kind, &start}) {
+    char length[24];
+    m_key.append(length, std::to_chars(length, length + sizeof length, part->size()).ptr);
+    (m_key += ':') += *part;
+  }
+  return m_key;
+}
+
+std::optional<core::RecordId> IncidentKeys::find(const std::string& externalId,
+                                                 const std::string& kind, const std::string& start) {
+  const auto it = m_ids.find(keyOf(externalId, kind, start));
+  if (it == m_ids.end()) return std::nullopt;
+  return it->second;
+}
+
+void IncidentKeys::add(const std::string& externalId, const std::string& kind,
+                       const std::string& start, core::RecordId id) {
+  m_ids.try_emplace(keyOf(externalId, kind, start), id);
 }
 
 void checkIncidentFields(const core::Incident& incident) {

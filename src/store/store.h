@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -242,11 +243,26 @@ class Store {
 // [0, 1] or a span that ends before it starts.
 void checkIncidentFields(const core::Incident& incident);
 
-// The key by which an importer finds an incident again (findIncident): its file's id, kind and
-// start, length-prefixed, so that no two keys collide whatever bytes they hold. For stores that
-// keep the keys of a transaction's incidents in memory.
-std::string incidentKey(const std::string& externalId, const std::string& kind,
-                        const std::string& start);
+// Incidents by the key an importer finds them again by (findIncident): their file's id, kind and
+// start, length-prefixed so that no two keys collide whatever bytes they hold. For stores that
+// keep a transaction's incidents in memory, to ask the database nothing per row of an import.
+class IncidentKeys {
+ public:
+  std::optional<core::RecordId> find(const std::string& externalId, const std::string& kind,
+                                     const std::string& start);
+  // Keeps the id first added for a key.
+  void add(const std::string& externalId, const std::string& kind, const std::string& start,
+           core::RecordId id);
+  void clear() { m_ids.clear(); }
+
+ private:
+  // The key in m_key, whose capacity a million lookups reuse.
+  const std::string& keyOf(const std::string& externalId, const std::string& kind,
+                           const std::string& start);
+
+  std::unordered_map<std::string, core::RecordId> m_ids;
+  std::string m_key;
+};
 
 // Commits on commit(); rolls back if destroyed before that (an exception, a cancel).
 class Transaction {

@@ -33,6 +33,16 @@ TEST_CASE("dates parse in three precisions") {
   CHECK(Date::fromDays(year->lastDay()).toString() == "2019-12-31");
 }
 
+TEST_CASE("dates print with zero-padded fields, in every precision and at the ends of the range") {
+  CHECK(Date::ymd(2009, 1, 5).toString() == "2009-01-05");
+  CHECK(Date::ym(2009, 10).toString() == "2009-10");
+  CHECK(Date::y(2009).toString() == "2009");
+  CHECK(Date::parse("0042-03-04")->toString() == "0042-03-04");
+  CHECK(Date::parse("9999-12-31")->toString() == "9999-12-31");
+  CHECK(Date::fromDays(Date::ymd(9999, 12, 31).firstDay() + 1).toString() == "10000-01-01");
+  CHECK(Date::fromDays(Date::ymd(0, 1, 1).firstDay() - 1).toString() == "-001-12-31");
+}
+
 TEST_CASE("day numbers are days since 1970-01-01") {
   CHECK(Date::ymd(1970, 1, 1).firstDay() == 0);
   CHECK(Date::ymd(2000, 3, 1).firstDay() == 11017);

@@ -8,6 +8,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <variant>
@@ -473,13 +474,15 @@ core::RecordId PgStore::insertIncident(const core::Incident& incident,
   const std::string body =
       searchVector(m_local, incident.title + " " + incident.place + " " + incident.description);
   if (!body.empty()) m_buffer.search += searchCopyLine("incident", id, body);
-  // INSERT OR IGNORE's de-duplication, for a record no row cites yet.
-  for (core::RecordId source : std::set<core::RecordId>(incident.sourceIds.begin(),
-                                                        incident.sourceIds.end())) {
-    m_buffer.sources.row(3).text("incident").int8(id).int8(source);
+  // INSERT OR IGNORE's de-duplication, for a record no row cites yet: a record cites a source or
+  // two, so a look back beats building a set per row.
+  const auto& sources = incident.sourceIds;
+  for (auto it = sources.begin(); it != sources.end(); ++it) {
+    if (std::find(sources.begin(), it, *it) == it)
+      m_buffer.sources.row(3).text("incident").int8(id).int8(*it);
   }
   if (m_incidentKeysLoaded) {
-    m_incidentKeys.emplace(incidentKey(incident.externalId, incident.kind, start), id);
+    m_incidentKeys.add(incident.externalId, incident.kind, start, id);
   }
   if (m_buffer.incidents.bytes() > (32u << 20)) flush();
   scope.done();
@@ -1130,16 +1133,13 @@ std::optional<core::RecordId> PgStore::findIncident(const std::string& externalI
       m_connection->stream("SELECT external_id, kind, span_start, min(id) FROM incidents "
                            "GROUP BY external_id, kind, span_start",
                            {}, [&](const Result& rows, int row) {
-                             m_incidentKeys.emplace(
-                                 incidentKey(rows.text(row, 0), rows.text(row, 1), rows.text(row, 2)),
-                                 rows.integer(row, 3));
+                             m_incidentKeys.add(rows.text(row, 0), rows.text(row, 1),
+                                                rows.text(row, 2), rows.integer(row, 3));
                              return true;
                            });
       m_incidentKeysLoaded = true;
     }
-    const auto it = m_incidentKeys.find(incidentKey(externalId, kind, start));
-    if (it == m_incidentKeys.end()) return std::nullopt;
-    return it->second;
+    return m_incidentKeys.find(externalId, kind, start);
   }
   flush();
   const Result select = m_connection->prepared(

@@ -184,7 +184,7 @@ class PgStore final : public Store {
   IncidentBuffer m_buffer;
   // While writing: every incident's (external id, kind, start) and its lowest id, so that an
   // import asks the server nothing per row to recognise incidents it meets again.
-  std::unordered_map<std::string, core::RecordId> m_incidentKeys;
+  IncidentKeys m_incidentKeys;
   bool m_incidentKeysLoaded = false;
   // Sources met in this session by their six fields: an import cites the same few per record.
   std::unordered_map<std::string, core::RecordId> m_sourceIds;

@@ -470,9 +470,7 @@ core::RecordId SqliteStore::insertIncident(const core::Incident& incident,
   insert.run();
   const core::RecordId id = m_connection->lastInsertId();
   if (!m_droppedIndexes.empty()) {
-    m_newIncidents.try_emplace(incidentKey(incident.externalId, incident.kind,
-                                           incident.span.start.toString()),
-                               id);
+    m_newIncidents.add(incident.externalId, incident.kind, incident.span.start.toString(), id);
   }
   if (!deferred)
     indexText("incident", id, incident.title + " " + incident.place + " " + incident.description);
@@ -1058,8 +1056,7 @@ std::optional<core::RecordId> SqliteStore::findIncident(const std::string& exter
                                                         const std::string& kind,
                                                         const std::string& start) {
   if (!m_droppedIndexes.empty()) {
-    const auto it = m_newIncidents.find(incidentKey(externalId, kind, start));
-    return it == m_newIncidents.end() ? std::nullopt : std::optional<core::RecordId>(it->second);
+    return m_newIncidents.find(externalId, kind, start);
   }
   Statement& select = m_connection->cached(
       "SELECT id FROM incidents WHERE external_id = ? AND kind = ? AND span_start = ? ORDER BY id LIMIT 1");

@@ -7,7 +7,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -110,7 +109,7 @@ class SqliteStore final : public Store {
   std::vector<std::string> m_droppedIndexes;
   // While those indexes are away, findIncident() answers from here: every incident in the table
   // came in this transaction. Keyed by external id, kind and start.
-  std::unordered_map<std::string, core::RecordId> m_newIncidents;
+  IncidentKeys m_newIncidents;
 };
 
 } // namespace borderlens::store::sqlite
