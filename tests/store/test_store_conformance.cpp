@@ -908,6 +908,53 @@ TEST_CASE("postgis: upgrading to version 4 drops the bulk indexes of empty table
   CHECK(indexes() == all);
 }
 
+TEST_CASE("postgis: record_sources cites only sources that exist, and a cited source stays") {
+  const std::string server = test::pgServerOrSkip();
+  test::PgTestDatabase database(server);
+  const std::string location = database.location();
+  { store::openStore(location, store::OpenMode::Create); }
+  store::postgis::Connection connection(location.rfind("PG:", 0) == 0 ? location.substr(3) : location,
+                                        location);
+  connection.command("INSERT INTO sources(id, publisher, title) VALUES(1, 'p', 'cited'), (2, 'p', 'spare')");
+  const auto count = [&] {
+    return connection.query("SELECT count(*) FROM record_sources").integer(0, 0);
+  };
+  SUBCASE("a statement citing a missing source fails whole, naming it") {
+    CHECK_THROWS_WITH_AS(connection.command("INSERT INTO record_sources VALUES ('incident', 1, 1), "
+                                            "('incident', 2, 7)"),
+                         doctest::Contains("no source 7"), core::StoreError);
+    CHECK_THROWS_WITH_AS(connection.command("INSERT INTO record_sources VALUES ('incident', 1, 1); "
+                                            "UPDATE record_sources SET source_id = 8"),
+                         doctest::Contains("no source 8"), core::StoreError);
+    CHECK(count() == 0);
+  }
+  SUBCASE("a cited source is neither deleted nor renumbered; an uncited one may be") {
+    connection.command("INSERT INTO record_sources VALUES ('incident', 1, 1)");
+    CHECK_THROWS_WITH_AS(connection.command("DELETE FROM sources WHERE id = 1"),
+                         doctest::Contains("source 1 is cited"), core::StoreError);
+    CHECK_THROWS_WITH_AS(connection.command("UPDATE sources SET id = 3 WHERE id = 1"),
+                         doctest::Contains("source 1 is cited"), core::StoreError);
+    connection.command("UPDATE sources SET title = 'cited, retitled' WHERE id = 1");
+    connection.command("UPDATE sources SET id = 4 WHERE id = 2");
+    connection.command("DELETE FROM sources WHERE id = 4");
+    CHECK(connection.query("SELECT string_agg(id || ':' || title, ',') FROM sources").text(0, 0) ==
+          "1:cited, retitled");
+    CHECK(count() == 1);
+  }
+  SUBCASE("a statement's check holds the sources it cites until its transaction ends") {
+    connection.command("BEGIN");
+    connection.command("INSERT INTO record_sources VALUES ('incident', 1, 1)");
+    store::postgis::Connection other(location.rfind("PG:", 0) == 0 ? location.substr(3) : location,
+                                     location);
+    other.command("SET lock_timeout = '200ms'");
+    CHECK_THROWS_WITH_AS(other.command("DELETE FROM sources WHERE id = 1"),
+                         doctest::Contains("lock timeout"), core::StoreError);
+    other.command("DELETE FROM sources WHERE id = 2");
+    connection.command("COMMIT");
+    CHECK(count() == 1);
+  }
+}
+
 TEST_CASE("postgis: the failure of a deferred COPY is thrown by the next use, and a rollback discards it") {
   const std::string server = test::pgServerOrSkip();
   test::PgTestDatabase database(server);
