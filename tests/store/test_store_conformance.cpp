@@ -752,6 +752,20 @@ void execSql(const std::string& location, const std::string& sql) {
   REQUIRE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK));
 }
 
+// A new borderlens database on the test server, for tests that then work on it with SQL.
+struct CreatedPgDatabase {
+  CreatedPgDatabase() : database(test::pgServerOrSkip()), location(database.location()) {
+    store::openStore(location, store::OpenMode::Create);
+  }
+  store::postgis::Connection connect() const {
+    return store::postgis::Connection(location.rfind("PG:", 0) == 0 ? location.substr(3) : location,
+                                      location);
+  }
+
+  test::PgTestDatabase database;
+  std::string location;
+};
+
 } // namespace
 
 TEST_CASE("postgis: opening checks the schema version and changes nothing it refuses") {
@@ -909,12 +923,8 @@ TEST_CASE("postgis: upgrading to version 4 drops the bulk indexes of empty table
 }
 
 TEST_CASE("postgis: record_sources cites only sources that exist, and a cited source stays") {
-  const std::string server = test::pgServerOrSkip();
-  test::PgTestDatabase database(server);
-  const std::string location = database.location();
-  { store::openStore(location, store::OpenMode::Create); }
-  store::postgis::Connection connection(location.rfind("PG:", 0) == 0 ? location.substr(3) : location,
-                                        location);
+  const CreatedPgDatabase created;
+  store::postgis::Connection connection = created.connect();
   connection.command("INSERT INTO sources(id, publisher, title) VALUES(1, 'p', 'cited'), (2, 'p', 'spare')");
   const auto count = [&] {
     return connection.query("SELECT count(*) FROM record_sources").integer(0, 0);
@@ -944,8 +954,7 @@ TEST_CASE("postgis: record_sources cites only sources that exist, and a cited so
   SUBCASE("a statement's check holds the sources it cites until its transaction ends") {
     connection.command("BEGIN");
     connection.command("INSERT INTO record_sources VALUES ('incident', 1, 1)");
-    store::postgis::Connection other(location.rfind("PG:", 0) == 0 ? location.substr(3) : location,
-                                     location);
+    store::postgis::Connection other = created.connect();
     other.command("SET lock_timeout = '200ms'");
     CHECK_THROWS_WITH_AS(other.command("DELETE FROM sources WHERE id = 1"),
                          doctest::Contains("lock timeout"), core::StoreError);
@@ -956,12 +965,8 @@ TEST_CASE("postgis: record_sources cites only sources that exist, and a cited so
 }
 
 TEST_CASE("postgis: the failure of a deferred COPY is thrown by the next use, and a rollback discards it") {
-  const std::string server = test::pgServerOrSkip();
-  test::PgTestDatabase database(server);
-  const std::string location = database.location();
-  { store::openStore(location, store::OpenMode::Create); }
-  store::postgis::Connection connection(location.rfind("PG:", 0) == 0 ? location.substr(3) : location,
-                                        location);
+  const CreatedPgDatabase created;
+  store::postgis::Connection connection = created.connect();
   constexpr auto kDeferred = store::postgis::Connection::Completion::Deferred;
   const std::string copy = "COPY record_sources(kind, record_id, source_id) FROM STDIN";
   // No source 42 exists: the server refuses the row by its foreign key, after the call returned.
