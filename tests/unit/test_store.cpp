@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -148,6 +149,62 @@ TEST_CASE("feature rows carry coordinates, precision, authorities and rounds") {
   CHECK(rows[5].rounds == "UN-2018-03-30");
   CHECK(rows[7].end == "2018-01-10");
   CHECK(*rows[7].confidence == doctest::Approx(0.7));
+}
+
+TEST_CASE("a point's coordinates come from its blob in either byte order; a damaged one is refused") {
+  Fixture f;
+  const auto firstIncident = [&] {
+    std::optional<store::FeatureRow> first;
+    f.db->forEachFeature({}, {}, [&](const store::FeatureRow& row) {
+      if (row.type == store::FeatureType::Incident) first = row;
+      return !first;
+    });
+    REQUIRE(first);
+    return *first;
+  };
+  const store::FeatureRow before = firstIncident();
+  REQUIRE(before.lon);
+  // SpatiaLite's layout of a POINT, written big-endian: 0x00, 0x00 (big), SRID, MBR, 0x7C,
+  // class 1, X, Y, 0xFE.
+  const auto bigEndian = [](int pointClass) {
+    std::vector<std::uint8_t> blob{0x00, 0x00};
+    const auto put = [&](auto value) {
+      std::uint8_t bytes[sizeof value];
+      std::memcpy(bytes, &value, sizeof value);
+      for (std::size_t i = sizeof value; i-- > 0;) blob.push_back(bytes[i]);
+    };
+    put(std::uint32_t{4326});
+    for (double v : {124.25, 40.5, 124.25, 40.5}) put(v);
+    blob.push_back(0x7C);
+    put(static_cast<std::uint32_t>(pointClass));
+    put(124.25);
+    put(40.5);
+    blob.push_back(0xFE);
+    return blob;
+  };
+  {
+    store::sqlite::Connection raw(f.path, store::sqlite::Connection::Mode::ReadWrite);
+    // The geometry triggers would refuse the damaged blob; the reader must refuse it itself.
+    std::vector<std::string> triggers;
+    {
+      store::sqlite::Statement list(raw, "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                         "AND tbl_name = 'incidents'");
+      while (list.step()) triggers.push_back(list.text(0));
+    }
+    for (const auto& name : triggers) raw.exec("DROP TRIGGER \"" + name + "\"");
+    store::sqlite::Statement update(raw, "UPDATE incidents SET geom = ? WHERE id = ?");
+    update.bindBlob(1, bigEndian(1)).bind(2, before.id).run();
+  }
+  const store::FeatureRow after = firstIncident();
+  CHECK(after.id == before.id);
+  CHECK(*after.lon == 124.25);
+  CHECK(*after.lat == 40.5);
+  {
+    store::sqlite::Connection raw(f.path, store::sqlite::Connection::Mode::ReadWrite);
+    store::sqlite::Statement update(raw, "UPDATE incidents SET geom = ? WHERE id = ?");
+    update.bindBlob(1, bigEndian(2)).bind(2, before.id).run();
+  }
+  CHECK_THROWS_WITH_AS(firstIncident(), doctest::Contains("not a SpatiaLite point"), core::StoreError);
 }
 
 TEST_CASE("details in the feature stream equal the per-record reads") {

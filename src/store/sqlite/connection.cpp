@@ -266,6 +266,22 @@ std::vector<std::uint8_t> Statement::blob(int column) const {
   return {data, data + sqlite3_column_bytes(m_stmt, column)};
 }
 
+std::span<const std::uint8_t> Statement::blobView(int column) const {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
+  if (!data) return {};
+  return {data, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))};
+}
+
+void Statement::textInto(int column, std::string& out) const {
+  const auto* data = sqlite3_column_text(m_stmt, column);
+  if (!data) {
+    out.clear();
+    return;
+  }
+  out.assign(reinterpret_cast<const char*>(data),
+             static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column)));
+}
+
 std::string Statement::text(int column) const {
   const auto* data = sqlite3_column_text(m_stmt, column);
   if (!data) return {};

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -86,9 +87,13 @@ class Statement {
   // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
   int columnType(int column) const;
   std::vector<std::uint8_t> blob(int column) const;
+  // The column's bytes, valid until the next step, reset or read of the column as text.
+  std::span<const std::uint8_t> blobView(int column) const;
   std::int64_t integer(int column) const;
   double real(int column) const;
   std::string text(int column) const;
+  // text(column) into `out`, whose capacity a loop over many rows reuses.
+  void textInto(int column, std::string& out) const;
   std::optional<double> optionalReal(int column) const;
   std::optional<std::string> optionalText(int column) const;
 

@@ -12,10 +12,14 @@
 #include <spatialite/gaiageo.h>
 
 #include <array>
+#include <bit>
 #include <charconv>
+#include <cstring>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <variant>
 
@@ -37,6 +41,50 @@ std::string pointColumns(const std::string& geom) {
   // column instead of three times.
   return "coalesce(X(" + geom + "), X(ST_PointOnSurface(" + geom + "))), coalesce(Y(" + geom +
          "), Y(ST_PointOnSurface(" + geom + ")))";
+}
+
+// pointColumns() for feature streams, which read a point's coordinates from its blob
+// (pointOfBlob, with pointBlobColumn()) rather than through X() and Y(), each of which parses the
+// blob into a geometry: that was a tenth of a viewport query. A point's SpatiaLite blob is 60
+// bytes, and no other geometry's is (any other type or dimension has another length).
+std::string nonPointColumns(const std::string& geom) {
+  const std::string other = "CASE WHEN length(" + geom + ") <> 60 THEN ";
+  return other + "X(ST_PointOnSurface(" + geom + ")) END, " + other + "Y(ST_PointOnSurface(" +
+         geom + ")) END";
+}
+std::string pointBlobColumn(const std::string& geom) {
+  return "CASE WHEN length(" + geom + ") = 60 THEN " + geom + " END";
+}
+
+// The lon, lat of a point's blob (SpatiaLite's layout: 0x00, byte order 1 little-endian or 0 big,
+// SRID, MBR, 0x7C, class 1 = POINT, X, Y, 0xFE).
+std::pair<double, double> pointOfBlob(std::span<const std::uint8_t> blob) {
+  const bool swap = (blob[1] == 1) != (std::endian::native == std::endian::little);
+  const auto int32At = [&](std::size_t at) {
+    std::uint32_t value = 0;
+    std::memcpy(&value, blob.data() + at, 4);
+    return swap ? __builtin_bswap32(value) : value;
+  };
+  const auto doubleAt = [&](std::size_t at) {
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, blob.data() + at, 8);
+    return std::bit_cast<double>(swap ? __builtin_bswap64(bits) : bits);
+  };
+  if (blob.size() != 60 || blob[0] != 0 || blob[1] > 1 || blob[38] != 0x7C || blob[59] != 0xFE ||
+      int32At(39) != 1) {
+    throw core::StoreError("a stored point's geometry is not a SpatiaLite point");
+  }
+  return {doubleAt(43), doubleAt(51)};
+}
+
+// Fills row.lon, row.lat from nonPointColumns() at `column` and pointBlobColumn() at `blobColumn`.
+void readPoint(const Statement& statement, int column, int blobColumn, FeatureRow& row) {
+  if (const auto blob = statement.blobView(blobColumn); !blob.empty()) {
+    std::tie(row.lon, row.lat) = pointOfBlob(blob);
+    return;
+  }
+  row.lon = statement.optionalReal(column);
+  row.lat = statement.optionalReal(column + 1);
 }
 
 // Holds one read transaction over several statements, so that a stream of entities and incidents
@@ -534,7 +582,7 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
   if (filter.wantsEntities()) {
     const FilterSql where = entityConditions(filter, SqlDialect::Spatialite, match);
     const std::string sql =
-        "SELECT e.id, e.kind, e.primary_name, l.id, " + pointColumns("l.geom") +
+        "SELECT e.id, e.kind, e.primary_name, l.id, " + nonPointColumns("l.geom") +
         ", l.precision, (SELECT d.listed FROM designations d WHERE d.entity_id = e.id AND "
         "d.listed IS NOT NULL ORDER BY d.listed_day, d.id LIMIT 1), l.address, " +
         joinedSubquery("SELECT DISTINCT authority v FROM designations WHERE entity_id = e.id") +
@@ -547,6 +595,7 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
         "FROM designations WHERE entity_id = e.id), l.border_km, " +
         joinedSubquery("SELECT DISTINCT p.program v FROM designations d JOIN designation_programs p "
                        "ON p.designation_id = d.id WHERE d.entity_id = e.id") +
+        ", " + pointBlobColumn("l.geom") +
         " FROM entities e LEFT JOIN locations l ON l.entity_id = e.id WHERE 1 = 1" +
         where.conditions + " ORDER BY e.id, l.id";
     Statement statement(*m_connection, sql);
@@ -555,21 +604,20 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
     row.type = FeatureType::Entity;
     while (statement.step()) {
       row.id = statement.integer(0);
-      row.kind = statement.text(1);
-      row.name = statement.text(2);
+      statement.textInto(1, row.kind);
+      statement.textInto(2, row.name);
       row.locationId = statement.isNull(3) ? 0 : statement.integer(3);
-      row.lon = statement.optionalReal(4);
-      row.lat = statement.optionalReal(5);
-      row.precision = statement.text(6);
-      row.start = statement.text(7);
-      row.place = statement.text(8);
-      row.authorities = statement.text(9);
-      row.rounds = statement.text(10);
-      row.wkt = statement.text(11);
+      readPoint(statement, 4, 16, row);
+      statement.textInto(6, row.precision);
+      statement.textInto(7, row.start);
+      statement.textInto(8, row.place);
+      statement.textInto(9, row.authorities);
+      statement.textInto(10, row.rounds);
+      statement.textInto(11, row.wkt);
       row.firstDay = optionalDay(statement, 12);
       row.lastDay = optionalDay(statement, 13);
       row.borderKm = statement.optionalReal(14);
-      row.programs = statement.text(15);
+      statement.textInto(15, row.programs);
       if (!emit(row)) return;
     }
   }
@@ -586,7 +634,7 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
              subquery + " END";
     };
     const std::string sql =
-        "SELECT i.id, i.kind, i.title, " + pointColumns("i.geom") +
+        "SELECT i.id, i.kind, i.title, " + nonPointColumns("i.geom") +
         ", i.precision, i.span_start, i.span_end, i.place, " +
         ifLinked(joinedSubquery("SELECT DISTINCT d.authority v" + linked)) + ", " +
         ifLinked(joinedSubquery("SELECT DISTINCT d.round_id v" + linked + " AND d.round_id IS NOT NULL")) +
@@ -600,32 +648,33 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
                "WHERE kind = 'incident' AND record_id = i.id), (SELECT count(*) FROM incident_entities "
                "WHERE incident_id = i.id)"
              : "") +
-        " FROM incidents i WHERE 1 = 1" + where.conditions + " ORDER BY i.id";
+        ", " + pointBlobColumn("i.geom") + " FROM incidents i WHERE 1 = 1" + where.conditions +
+        " ORDER BY i.id";
+    const int blobColumn = options.withDetails ? 21 : 17;
     Statement statement(*m_connection, sql);
     bindAll(statement, where);
     FeatureRow row;
     row.type = FeatureType::Incident;
     while (statement.step()) {
       row.id = statement.integer(0);
-      row.kind = statement.text(1);
-      row.name = statement.text(2);
-      row.lon = statement.optionalReal(3);
-      row.lat = statement.optionalReal(4);
-      row.precision = statement.text(5);
-      row.start = statement.text(6);
-      row.end = statement.text(7);
-      row.place = statement.text(8);
-      row.authorities = statement.text(9);
-      row.rounds = statement.text(10);
+      statement.textInto(1, row.kind);
+      statement.textInto(2, row.name);
+      readPoint(statement, 3, blobColumn, row);
+      statement.textInto(5, row.precision);
+      statement.textInto(6, row.start);
+      statement.textInto(7, row.end);
+      statement.textInto(8, row.place);
+      statement.textInto(9, row.authorities);
+      statement.textInto(10, row.rounds);
       row.confidence = statement.real(11);
-      row.wkt = statement.text(12);
+      statement.textInto(12, row.wkt);
       row.firstDay = optionalDay(statement, 13);
       row.lastDay = optionalDay(statement, 14);
       row.borderKm = statement.optionalReal(15);
-      row.programs = statement.text(16);
+      statement.textInto(16, row.programs);
       if (options.withDetails) {
-        row.externalId = statement.text(17);
-        row.description = statement.text(18);
+        statement.textInto(17, row.externalId);
+        statement.textInto(18, row.description);
         row.sourceIds = parseIdList(statement.text(19));
         row.linkCount = statement.integer(20);
       }
