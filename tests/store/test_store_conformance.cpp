@@ -964,6 +964,28 @@ TEST_CASE("postgis: record_sources cites only sources that exist, and a cited so
   }
 }
 
+TEST_CASE("postgis: in a schema of its own, the sources check reads that schema whatever the writer's search_path") {
+  const std::string server = test::pgServerOrSkip();
+  test::PgTestDatabase database(server);
+  const std::string plain = database.location();
+  execSql(plain, "CREATE SCHEMA team");
+  const std::string team = plain + (plain.find("://") == std::string::npos
+                                        ? " options='-c search_path=team,public'"
+                                        : std::string(plain.find('?') == std::string::npos ? "?" : "&") +
+                                              "options=-csearch_path%3Dteam%2Cpublic");
+  { store::openStore(team, store::OpenMode::Create); }
+  // Another session, whose search_path does not name the schema, writes with qualified names.
+  execSql(plain, "INSERT INTO team.sources(id, publisher, title) VALUES(1, 'p', 't'); "
+                 "INSERT INTO team.record_sources VALUES ('incident', 1, 1)");
+  store::postgis::Connection other(plain.rfind("PG:", 0) == 0 ? plain.substr(3) : plain, plain);
+  CHECK(other.query("SELECT current_schema()").text(0, 0) == "public");
+  CHECK_THROWS_WITH_AS(other.command("INSERT INTO team.record_sources VALUES ('incident', 2, 9)"),
+                       doctest::Contains("no source 9"), core::StoreError);
+  CHECK_THROWS_WITH_AS(other.command("DELETE FROM team.sources WHERE id = 1"),
+                       doctest::Contains("source 1 is cited"), core::StoreError);
+  CHECK(store::openStore(team, store::OpenMode::ReadOnly)->schemaVersion() == store::kSchemaVersion);
+}
+
 TEST_CASE("postgis: the failure of a deferred COPY is thrown by the next use, and a rollback discards it") {
   const CreatedPgDatabase created;
   store::postgis::Connection connection = created.connect();

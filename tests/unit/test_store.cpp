@@ -151,7 +151,7 @@ TEST_CASE("feature rows carry coordinates, precision, authorities and rounds") {
   CHECK(*rows[7].confidence == doctest::Approx(0.7));
 }
 
-TEST_CASE("a point's coordinates come from its blob in either byte order; a damaged one is refused") {
+TEST_CASE("a point's coordinates come from its blob in either byte order, and a damaged one is refused") {
   Fixture f;
   const auto firstIncident = [&] {
     std::optional<store::FeatureRow> first;

@@ -159,7 +159,7 @@ CREATE INDEX incidents_external_id ON incidents USING hash(external_id);
 
 // The indexes of the two largest tables. A load into an empty table builds them at its commit
 // (ensureBulkIndexes), by sorting, instead of keeping them up row by row: at a million incidents
-// that takes the load from 30 s to 19. Building them takes a SHARE lock, which readers pass;
+// that saved 6 s of 30. Building them takes a SHARE lock, which readers pass;
 // dropping them for a load into a table with rows would need an ACCESS EXCLUSIVE lock, which
 // would stop every reader for the whole load, so such a load keeps them.
 struct BulkIndex {
@@ -177,6 +177,19 @@ bool isEmpty(Connection& connection, const std::string& table) {
   return connection.query("SELECT EXISTS (SELECT 1 FROM " + table + ")::int").integer(0, 0) == 0;
 }
 
+// Version 4, part 1: the bulk indexes of an empty table wait for its first load. The index on
+// incidents' external ids goes: an import keeps the keys of its transaction's incidents in memory
+// (PgStore::findIncident), so nothing asked it any more, and keeping it up cost a load of a
+// million incidents a second.
+void dropBulkIndexesOfEmptyTables(Connection& connection) {
+  connection.command("DROP INDEX IF EXISTS incidents_external_id");
+  for (const auto& index : kBulkIndexes) {
+    if (isEmpty(connection, index.table)) {
+      connection.command(std::string("DROP INDEX IF EXISTS ") + index.name);
+    }
+  }
+}
+
 // Version 4, part 2: record_sources cites sources through a check per statement instead of a
 // foreign key. The key's check runs once per row: a million incidents cite two sources each, and
 // those two million checks cost the server 9 s of a 1M-row import's 21. Per statement, it is one
@@ -184,10 +197,12 @@ bool isEmpty(Connection& connection, const std::string& table) {
 // locks the cited sources as the key would (FOR KEY SHARE), so that none is deleted before the
 // citing rows commit; deleting or renumbering a cited source is refused, as the key refused it
 // (by a scan, as the key did: nothing indexes record_sources by source, and borderlens never
-// deletes a source).
+// deletes a source). The functions keep the schema they were made in, as a key names its tables
+// whatever the search_path of the session that writes.
 constexpr const char* kSchemaV4 = R"SQL(
 ALTER TABLE record_sources DROP CONSTRAINT record_sources_source_id_fkey;
-CREATE FUNCTION bl_record_sources_cite_sources() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION bl_record_sources_cite_sources() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $$
 DECLARE
   missing bigint;
 BEGIN
@@ -207,7 +222,8 @@ CREATE TRIGGER record_sources_insert AFTER INSERT ON record_sources
 CREATE TRIGGER record_sources_update AFTER UPDATE ON record_sources
   REFERENCING NEW TABLE AS added FOR EACH STATEMENT
   EXECUTE FUNCTION bl_record_sources_cite_sources();
-CREATE FUNCTION bl_sources_keep_cited() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION bl_sources_keep_cited() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM record_sources WHERE source_id = OLD.id) THEN
     RAISE foreign_key_violation USING MESSAGE = format(
@@ -221,19 +237,6 @@ CREATE TRIGGER sources_delete BEFORE DELETE ON sources
 CREATE TRIGGER sources_renumber BEFORE UPDATE OF id ON sources
   FOR EACH ROW WHEN (OLD.id <> NEW.id) EXECUTE FUNCTION bl_sources_keep_cited();
 )SQL";
-
-// Version 4, part 1: the bulk indexes of an empty table wait for its first load. The index on
-// incidents' external ids goes: an import keeps the keys of its transaction's incidents in memory
-// (PgStore::findIncident), so nothing asked it any more, and keeping it up cost a load of a
-// million incidents a second.
-void dropBulkIndexesOfEmptyTables(Connection& connection) {
-  connection.command("DROP INDEX IF EXISTS incidents_external_id");
-  for (const auto& index : kBulkIndexes) {
-    if (isEmpty(connection, index.table)) {
-      connection.command(std::string("DROP INDEX IF EXISTS ") + index.name);
-    }
-  }
-}
 
 void setVersion(Connection& connection, int version) {
   connection.query("INSERT INTO meta(key, value) VALUES('schema_version', $1) "
