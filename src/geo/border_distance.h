@@ -7,8 +7,9 @@
 namespace borderlens::geo {
 
 // Distance from any geometry to a set of border lines, in kilometres on the ellipsoid. The
-// nearest point on the border is found with GEOS in Web Mercator, which is conformal (so the
-// nearest point is right locally), and the distance to it is then measured geodesically (PROJ):
+// nearest point on the border is found in Web Mercator, which is conformal (so the nearest point
+// is right locally), with GEOS (for a point, with an R-tree of the border's segments), and the
+// distance to it is then measured geodesically (PROJ):
 // exact where it matters, and a prepared geometry answers in microseconds, against the
 // milliseconds SpatiaLite's ellipsoidal ST_Distance spends re-reading the border every row.
 class BorderDistance {

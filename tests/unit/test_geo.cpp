@@ -8,7 +8,9 @@
 
 #include <doctest/doctest.h>
 
+#include <charconv>
 #include <cmath>
+#include <string>
 #include <vector>
 
 using namespace borderlens;
@@ -73,6 +75,42 @@ TEST_CASE("WKT becomes GeoJSON through GEOS") {
   CHECK(geo::wktToGeoJson("POINT(124.5 40.25)") ==
         R"({"type":"Point","coordinates":[124.5,40.25]})");
   CHECK_THROWS_AS(geo::wktToGeoJson("POINT(124.5"), std::invalid_argument);
+}
+
+TEST_CASE("a point measures to the border as GEOS measures it, through the segment tree") {
+  // A river-like line of many short segments, a second piece and a closed ring: points near
+  // vertices, near the middle of segments, and far away all find the same nearest point.
+  std::string river = "LINESTRING(";
+  for (int i = 0; i <= 400; ++i) {
+    const double lon = 124.0 + i * 0.005;
+    const double lat = 40.0 + 0.05 * std::sin(i * 0.3) + 0.001 * (i % 7);
+    river += (i ? ", " : "") + std::to_string(lon) + " " + std::to_string(lat);
+  }
+  river += ")";
+  const geo::BorderDistance border(
+      {river, "MULTILINESTRING((126 41, 126.3 41.8, 127 42))", "LINESTRING(128 40, 128.5 40, 128.5 40.5, 128 40)"});
+  const auto wkt = [](double lon, double lat) {
+    char buffer[80];
+    char* end = std::to_chars(buffer, buffer + 30, lon).ptr;
+    *end++ = ' ';
+    end = std::to_chars(end, buffer + 70, lat).ptr;
+    return "POINT(" + std::string(buffer, end) + ")";
+  };
+  int checked = 0;
+  for (int i = 0; i < 2000; ++i) {
+    // A fixed spread over the region, from on the line to hundreds of kilometres off it.
+    const double lon = 123.0 + std::fmod(i * 0.7548776662, 1.0) * 6.0;
+    const double lat = 38.5 + std::fmod(i * 0.5698402910, 1.0) * 5.0;
+    const double byTree = border.distanceKm(lon, lat);
+    const double byGeos = border.distanceKm(wkt(lon, lat));
+    INFO(wkt(lon, lat));
+    REQUIRE(byTree == doctest::Approx(byGeos).epsilon(1e-12));
+    ++checked;
+  }
+  CHECK(checked == 2000);
+  // On a vertex (as the WKT above rounds it).
+  const double vertexLat = std::stod(std::to_string(40.0 + 0.05 * std::sin(100 * 0.3) + 0.001 * (100 % 7)));
+  CHECK(border.distanceKm(124.5, vertexLat) == doctest::Approx(0).epsilon(1e-9));
 }
 
 TEST_CASE("distance to the border is geodesic, from points and from areas") {
