@@ -204,7 +204,10 @@ TEST_CASE("a point's coordinates come from its blob in either byte order, and a 
     store::sqlite::Statement update(raw, "UPDATE incidents SET geom = ? WHERE id = ?");
     update.bindBlob(1, bigEndian(2)).bind(2, before.id).run();
   }
-  CHECK_THROWS_WITH_AS(firstIncident(), doctest::Contains("not a SpatiaLite point"), core::StoreError);
+  CHECK_THROWS_WITH_AS(firstIncident(),
+                       ("incident " + std::to_string(before.id) +
+                        ": its stored geometry is not a SpatiaLite point").c_str(),
+                       core::StoreError);
 }
 
 TEST_CASE("details in the feature stream equal the per-record reads") {

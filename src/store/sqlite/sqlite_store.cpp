@@ -57,8 +57,8 @@ std::string pointBlobColumn(const std::string& geom) {
 }
 
 // The lon, lat of a point's blob (SpatiaLite's layout: 0x00, byte order 1 little-endian or 0 big,
-// SRID, MBR, 0x7C, class 1 = POINT, X, Y, 0xFE).
-std::pair<double, double> pointOfBlob(std::span<const std::uint8_t> blob) {
+// SRID, MBR, 0x7C, class 1 = POINT, X, Y, 0xFE); nullopt for a blob not laid out so.
+std::optional<std::pair<double, double>> pointOfBlob(std::span<const std::uint8_t> blob) {
   const bool swap = (blob[1] == 1) != (std::endian::native == std::endian::little);
   const auto int32At = [&](std::size_t at) {
     std::uint32_t value = 0;
@@ -72,15 +72,21 @@ std::pair<double, double> pointOfBlob(std::span<const std::uint8_t> blob) {
   };
   if (blob.size() != 60 || blob[0] != 0 || blob[1] > 1 || blob[38] != 0x7C || blob[59] != 0xFE ||
       int32At(39) != 1) {
-    throw core::StoreError("a stored point's geometry is not a SpatiaLite point");
+    return std::nullopt;
   }
-  return {doubleAt(43), doubleAt(51)};
+  return std::pair(doubleAt(43), doubleAt(51));
 }
 
 // Fills row.lon, row.lat from nonPointColumns() at `column` and pointBlobColumn() at `blobColumn`.
 void readPoint(const Statement& statement, int column, int blobColumn, FeatureRow& row) {
   if (const auto blob = statement.blobView(blobColumn); !blob.empty()) {
-    std::tie(row.lon, row.lat) = pointOfBlob(blob);
+    const auto point = pointOfBlob(blob);
+    if (!point) {
+      throw core::StoreError(
+          (row.type == FeatureType::Entity ? "a location of entity " : "incident ") +
+          std::to_string(row.id) + ": its stored geometry is not a SpatiaLite point");
+    }
+    std::tie(row.lon, row.lat) = *point;
     return;
   }
   row.lon = statement.optionalReal(column);
