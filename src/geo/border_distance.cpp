@@ -106,7 +106,8 @@ BorderDistance::BorderDistance(const std::vector<std::string>& lineWkts)
       segments.emplace_back(SegmentPoint(x0, y0), SegmentPoint(x1, y1));
     }
   }
-  // Packed by the range constructor (sort-tile-recursive), a better tree than one filled by inserts.
+  // Built by the range constructor, which packs the tree (Boost's bulk loading): a better tree
+  // than one filled by inserts.
   m_impl->segments = decltype(m_impl->segments)(segments);
   m_impl->border = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts.data(), static_cast<unsigned>(parts.size()));
   m_impl->prepared = GEOSPrepare_r(m_impl->handle, m_impl->border);

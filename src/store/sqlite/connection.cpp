@@ -283,10 +283,9 @@ void Statement::textInto(int column, std::string& out) const {
 }
 
 std::string Statement::text(int column) const {
-  const auto* data = sqlite3_column_text(m_stmt, column);
-  if (!data) return {};
-  return std::string(reinterpret_cast<const char*>(data),
-                     static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column)));
+  std::string out;
+  textInto(column, out);
+  return out;
 }
 
 std::optional<double> Statement::optionalReal(int column) const {
