@@ -6,6 +6,7 @@
 #include "store/postgis/local_spatialite.h"
 #include "store/postgis/pg_connection.h"
 #include "store/postgis/pg_schema.h"
+#include "store/postgis/pg_store.h"
 #include "store/store.h"
 #include "store/store_describe.h"
 #include "store/test_copy_support.h"
@@ -740,7 +741,7 @@ namespace {
 
 // Runs SQL on a test database, as someone with psql would.
 void execSql(const std::string& location, const std::string& sql) {
-  const std::string conninfo = location.rfind("PG:", 0) == 0 ? location.substr(3) : location;
+  const std::string conninfo = store::postgis::conninfoOf(location);
   PGconn* connection = PQconnectdb(conninfo.c_str());
   REQUIRE(PQstatus(connection) == CONNECTION_OK);
   PGresult* result = PQexec(connection, sql.c_str());
@@ -758,8 +759,7 @@ struct CreatedPgDatabase {
     store::openStore(location, store::OpenMode::Create);
   }
   store::postgis::Connection connect() const {
-    return store::postgis::Connection(location.rfind("PG:", 0) == 0 ? location.substr(3) : location,
-                                      location);
+    return store::postgis::Connection(store::postgis::conninfoOf(location), location);
   }
 
   test::PgTestDatabase database;
@@ -798,7 +798,7 @@ TEST_CASE("postgis: opening checks the schema version and changes nothing it ref
   }
   SUBCASE("a version-1 database is refused read-only, then migrated keeping its records") {
     {
-      store::postgis::Connection connection(location.rfind("PG:", 0) == 0 ? location.substr(3) : location, location);
+      store::postgis::Connection connection(store::postgis::conninfoOf(location), location);
       store::postgis::LocalSpatialite local;
       store::postgis::migrate(connection, local, 1);
       CHECK(store::postgis::readSchemaVersion(connection) == 1);
@@ -838,7 +838,7 @@ TEST_CASE("postgis: a first load builds the incident and text indexes at its com
   const std::string server = test::pgServerOrSkip();
   test::PgTestDatabase database(server);
   const std::string location = database.location();
-  const std::string conninfo = location.rfind("PG:", 0) == 0 ? location.substr(3) : location;
+  const std::string conninfo = store::postgis::conninfoOf(location);
   const auto indexes = [&] {
     store::postgis::Connection connection(conninfo, location);
     return connection
@@ -898,7 +898,7 @@ TEST_CASE("postgis: upgrading to version 4 drops the bulk indexes of empty table
   const std::string server = test::pgServerOrSkip();
   test::PgTestDatabase database(server);
   const std::string location = database.location();
-  const std::string conninfo = location.rfind("PG:", 0) == 0 ? location.substr(3) : location;
+  const std::string conninfo = store::postgis::conninfoOf(location);
   store::postgis::Connection connection(conninfo, location);
   const auto indexes = [&] {
     return connection
@@ -977,7 +977,7 @@ TEST_CASE("postgis: in a schema of its own, the sources check reads that schema 
   // Another session, whose search_path does not name the schema, writes with qualified names.
   execSql(plain, "INSERT INTO team.sources(id, publisher, title) VALUES(1, 'p', 't'); "
                  "INSERT INTO team.record_sources VALUES ('incident', 1, 1)");
-  store::postgis::Connection other(plain.rfind("PG:", 0) == 0 ? plain.substr(3) : plain, plain);
+  store::postgis::Connection other(store::postgis::conninfoOf(plain), plain);
   CHECK(other.query("SELECT current_schema()").text(0, 0) == "public");
   CHECK_THROWS_WITH_AS(other.command("INSERT INTO team.record_sources VALUES ('incident', 2, 9)"),
                        doctest::Contains("no source 9"), core::StoreError);
@@ -1031,8 +1031,7 @@ TEST_CASE("postgis: a stream asks for its next batch ahead, and the callback may
   const std::string server = test::pgServerOrSkip();
   test::PgTestDatabase database(server);
   const std::string location = database.location();
-  store::postgis::Connection connection(location.rfind("PG:", 0) == 0 ? location.substr(3) : location,
-                                        location);
+  store::postgis::Connection connection(store::postgis::conninfoOf(location), location);
   const std::string numbers = "SELECT n::bigint FROM generate_series(1, 1000) n ORDER BY n";
   constexpr int kBatch = 64;
   connection.command("BEGIN");
