@@ -78,13 +78,16 @@ void addSpatialConditions(Where& where, const FilterSpec& filter, const std::str
     const std::string box = where.box(west, south, east, north);
     const std::string geom = alias + ".geom";
     const std::string intersects = "ST_Intersects(" + geom + ", " + box + ")";
-    // SpatiaLite's ST_Intersects prepares a geometry for every row; a point needs four
-    // comparisons (X() is NULL for anything else), a sixth of the query's cost at 100k hits.
-    where.add(spatialite ? spatialiteIndexed(table, alias, box) + " AND CASE WHEN X(" + geom +
-                               ") IS NOT NULL THEN X(" + geom + ") BETWEEN " + west + " AND " +
-                               east + " AND Y(" + geom + ") BETWEEN " + south + " AND " + north +
-                               " ELSE " + intersects + " END"
-                         : intersects);
+    // ST_Intersects prepares a geometry for every row (SpatiaLite) or tests a point against a
+    // polygon (PostGIS); a point needs four comparisons: a sixth of a SpatiaLite query's cost at
+    // 100k hits, a tenth of a PostGIS one's. The box operator (&&) alone would not do: PostGIS
+    // rounds its boxes outward to floats.
+    const std::string x = spatialite ? "X(" + geom + ")" : "ST_X(" + geom + ")";
+    const std::string y = spatialite ? "Y(" + geom + ")" : "ST_Y(" + geom + ")";
+    const std::string isPoint = spatialite ? x + " IS NOT NULL" : "GeometryType(" + geom + ") = 'POINT'";
+    where.add((spatialite ? spatialiteIndexed(table, alias, box) : geom + " && " + box) +
+              " AND CASE WHEN " + isPoint + " THEN " + x + " BETWEEN " + west + " AND " + east +
+              " AND " + y + " BETWEEN " + south + " AND " + north + " ELSE " + intersects + " END");
   }
   if (filter.near) {
     // The index pre-filter on a box holding the circle, then the geodesic distance on the

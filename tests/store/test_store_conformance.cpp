@@ -272,6 +272,51 @@ TEST_CASE("conformance: every filter alone and combined selects the same rows in
   CHECK(sizes.count(8) == 1);
 }
 
+TEST_CASE("conformance: a box keeps what touches its edges and drops points a float's width outside") {
+  Backends b;
+  // PostGIS's index keeps boxes in floats, rounded outward (about 8e-6 degrees here): a point
+  // 1e-9 outside passes the index's test, and the exact one must drop it.
+  const std::vector<std::pair<std::string, std::string>> places{
+      {"inside", "POINT(124.2 40.2)"},
+      {"on the west edge", "POINT(124.1 40.2)"},
+      {"on the north-east corner", "POINT(124.3 40.3)"},
+      {"a hair west", "POINT(124.099999999 40.2)"},
+      {"a hair north", "POINT(124.2 40.300000001)"},
+      {"polygon across the east edge", "POLYGON((124.25 40.15, 124.4 40.15, 124.4 40.25, 124.25 40.15))"},
+      {"triangle beside the box, its bounds over it",
+       "POLYGON((124.2 40.0, 124.5 40.0, 124.5 40.25, 124.2 40.0))"},
+      {"line touching the south edge", "LINESTRING(124.0 39.9, 124.2 40.1)"},
+  };
+  b.both([&](store::Store& db) {
+    store::Transaction transaction(db);
+    for (const auto& [title, wkt] : places) {
+      core::Incident incident;
+      incident.kind = "seizure";
+      incident.title = title;
+      incident.span = {core::Date::y(2020), std::nullopt};
+      incident.wkt = wkt;
+      db.addIncident(incident);
+    }
+    transaction.commit();
+  });
+  store::FilterSpec filter;
+  filter.bbox = geo::BBox{124.1, 40.1, 124.3, 40.3};
+  const auto titles = [&](store::Store& db) {
+    std::vector<std::string> out;
+    db.forEachFeature(filter, {false, 0}, [&](const store::FeatureRow& row) {
+      out.push_back(row.name);
+      return true;
+    });
+    return out;
+  };
+  const std::vector<std::string> expected{"inside", "on the west edge", "on the north-east corner",
+                                          "polygon across the east edge", "line touching the south edge"};
+  CHECK(titles(*b.lite) == expected);
+  CHECK(titles(*b.pg) == expected);
+  CHECK(b.lite->countIncidents(filter) == expected.size());
+  CHECK(b.pg->countIncidents(filter) == expected.size());
+}
+
 TEST_CASE("conformance: a stream stopped by its callback stops at the same row") {
   FixtureBackends b;
   for (std::size_t stop : {1u, 4u, 5u, 8u}) {

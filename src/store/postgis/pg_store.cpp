@@ -637,27 +637,31 @@ void PgStore::forEachFeature(const FilterSpec& filter, const QueryOptions& optio
   if (filter.wantsIncidents()) {
     const FilterSql where = incidentConditions(filter, SqlDialect::Postgis, match);
     // Most incidents link no entity: one index probe spares them the aggregates, whose sorts
-    // (DISTINCT ... ORDER BY) are set up anew for every row and doubled the query's time.
-    const auto ifLinked = [](const std::string& aggregate, const std::string& joins) {
-      return "CASE WHEN EXISTS (SELECT 1 FROM incident_entities WHERE incident_id = i.id) THEN "
-             "(SELECT " + aggregate + " FROM incident_entities ie JOIN designations d ON "
-             "d.entity_id = ie.entity_id" + joins + " WHERE ie.incident_id = i.id) END";
-    };
+    // (DISTINCT ... ORDER BY) are set up anew for every row. The three lists come from one
+    // probe and one aggregate (OFFSET 0 keeps PostgreSQL from copying them into each column that
+    // reads them): a probe per list took a third of the server's time for a 141,506-row viewport
+    // query, one takes a sixth. The rows are chosen and sorted first, in a subquery, so that this
+    // work is done as the cursor is fetched, while the client reads the rows before.
+    const std::string links =
+        "CROSS JOIN LATERAL (SELECT CASE WHEN EXISTS (SELECT 1 FROM incident_entities "
+        "WHERE incident_id = i.id) THEN (SELECT ARRAY["
+        "string_agg(DISTINCT d.authority, ',' ORDER BY d.authority), "
+        "string_agg(DISTINCT d.round_id, ',' ORDER BY d.round_id), "
+        "string_agg(DISTINCT p.program, ',' ORDER BY p.program)] "
+        "FROM incident_entities ie JOIN designations d ON d.entity_id = ie.entity_id "
+        "LEFT JOIN designation_programs p ON p.designation_id = d.id "
+        "WHERE ie.incident_id = i.id) END AS lists OFFSET 0) lk ";
     const std::string sql =
         "SELECT i.id, i.kind, i.title, ST_X(pt.p), ST_Y(pt.p), i.precision, i.span_start, "
-        "i.span_end, i.place, " +
-        ifLinked("string_agg(DISTINCT d.authority, ',' ORDER BY d.authority)", "") + ", " +
-        ifLinked("string_agg(DISTINCT d.round_id, ',' ORDER BY d.round_id)", "") +
-        ", i.confidence, " +
+        "i.span_end, i.place, lk.lists[1], lk.lists[2], i.confidence, " +
         std::string(options.withGeometry ? "ST_AsBinary(i.geom)" : "NULL::bytea") +
-        ", i.first_day, i.last_day, i.border_km, " +
-        ifLinked("string_agg(DISTINCT p.program, ',' ORDER BY p.program)",
-                 " JOIN designation_programs p ON p.designation_id = d.id") +
+        ", i.first_day, i.last_day, i.border_km, lk.lists[3]" +
         (options.withDetails ? ", i.external_id, i.description, " + sourcesColumn("incident", "i.id") +
                                    ", (SELECT count(*) FROM incident_entities WHERE incident_id = i.id)"
                              : std::string()) +
-        " FROM incidents i CROSS JOIN LATERAL (SELECT " + pointOnGeometry("i.geom") + " AS p) pt "
-        "WHERE true" + where.conditions + " ORDER BY i.id" + limitClause();
+        " FROM (SELECT * FROM incidents i WHERE true" + where.conditions + " ORDER BY i.id" +
+        (options.limit == 0 ? " OFFSET 0" : limitClause()) + ") i CROSS JOIN LATERAL (SELECT " +
+        pointOnGeometry("i.geom") + " AS p) pt " + links + "ORDER BY i.id";
     FeatureRow row;
     row.type = FeatureType::Incident;
     m_connection->stream(sql, paramsOf(where), [&](const Result& r, int i) {
