@@ -11,31 +11,45 @@ namespace borderlens::cli {
 
 namespace {
 
+// Every command, in the order --help lists them. Those without functions here need GDAL, OpenGL
+// or the window: the binary that has them provides them (provideCommand), and the light one
+// hands them to it (setDelegate).
 std::vector<Command>& registry() {
   static std::vector<Command> list{
-      {"init", "create a database, or upgrade an older one", &runInitCommand, &initHelp},
-      {"import", "import sanctions lists and incident files", &runImportCommand, &importHelp},
+      {"init", "create a database, or upgrade an older one", nullptr, nullptr},
+      {"import", "import sanctions lists and incident files", nullptr, nullptr},
       {"info", "summarise a database (counts, extent, schema)", &runInfoCommand, &infoHelp},
       {"query", "list entities and incidents matching filters", &runQueryCommand, &queryHelp},
       {"rounds", "list designation rounds with their counts", &runRoundsCommand, &roundsHelp},
-      {"render", "draw the map to a PNG without a display", &runRenderCommand, &renderHelp},
-      {"export", "write map layers (GeoPackage, GeoJSON, KML, CSV, ...)", &runExportCommand, &exportHelp},
-      {"tiles", "write vector tiles (MBTiles)", &runTilesCommand, &tilesHelp},
+      {"render", "draw the map to a PNG without a display", nullptr, nullptr},
+      {"export", "write map layers (GeoPackage, GeoJSON, KML, CSV, ...)", nullptr, nullptr},
+      {"tiles", "write vector tiles (MBTiles)", nullptr, nullptr},
       {"copy", "copy a whole database (SpatiaLite file <-> PostGIS)", &runCopyCommand, &copyHelp},
+      {"view", "open the map window (the default with no arguments)", nullptr, nullptr},
   };
   return list;
 }
 
-std::string g_defaultCommand;
+constexpr const char* kDefaultCommand = "view";
+int (*g_delegate)(const std::vector<std::string>& args) = nullptr;
 
 } // namespace
 
 const std::vector<Command>& commands() { return registry(); }
 
-void addCommand(const Command& command, bool isDefault) {
-  registry().push_back(command);
-  if (isDefault && g_defaultCommand.empty()) g_defaultCommand = command.name;
+void provideCommand(const char* name, int (*run)(const std::vector<std::string>&, std::ostream&),
+                    std::string (*help)()) {
+  for (auto& command : registry()) {
+    if (std::string_view(command.name) == name) {
+      command.run = run;
+      command.help = help;
+      return;
+    }
+  }
+  throw std::logic_error(std::string("no command slot named ") + name);
 }
+
+void setDelegate(int (*delegate)(const std::vector<std::string>& args)) { g_delegate = delegate; }
 
 std::string mainHelp() {
   std::string out =
@@ -101,14 +115,7 @@ bool wantsHelp(const std::vector<std::string>& args) {
 
 int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   try {
-    if (args.empty()) {
-      for (const auto& command : commands()) {
-        if (g_defaultCommand == command.name) return command.run({}, out);
-      }
-      err << mainHelp();
-      return static_cast<int>(core::ExitCode::Usage);
-    }
-    const std::string& first = args.front();
+    const std::string& first = args.empty() ? kDefaultCommand : args.front();
     if (first == "--help" || first == "-h" || first == "help") {
       out << mainHelp();
       return 0;
@@ -123,7 +130,15 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (command == list.end()) {
       throw core::UsageError("unknown command '" + first + "' (see: borderlens --help)");
     }
-    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (!command->run) {
+      if (!g_delegate) {
+        throw core::Error(core::ExitCode::Internal,
+                        "'" + first + "' is not part of this build of borderlens");
+      }
+      out.flush();
+      return g_delegate(args);
+    }
+    const std::vector<std::string> rest(args.empty() ? args.begin() : args.begin() + 1, args.end());
     if (wantsHelp(rest)) {
       out << command->help();
       return 0;

@@ -15,9 +15,17 @@ struct Command {
 };
 
 const std::vector<Command>& commands();
-// Registers a command implemented outside this module (the map window's `view`); the first
-// command registered with `isDefault` also runs when borderlens is given no arguments.
-void addCommand(const Command& command, bool isDefault = false);
+// Gives a listed command its functions. `init`, `import`, `render`, `export` and `tiles` come
+// with provideFullCommands; `view` comes from the map window's module (ui).
+void provideCommand(const char* name, int (*run)(const std::vector<std::string>& args, std::ostream& out),
+                    std::string (*help)());
+void provideFullCommands();
+// Where a command has no functions, runCli hands the whole command line to `delegate`.
+void setDelegate(int (*delegate)(const std::vector<std::string>& args));
+// The light `borderlens` binary links no GDAL, OpenGL or window libraries, whose loading alone took
+// 35 ms of every run, a tenth of a viewport query's. It runs the commands that need them by
+// replacing itself with borderlens-full from its own directory, with the same arguments.
+int runInFullBinary(const std::vector<std::string>& args);
 
 // The whole CLI: dispatch, --help, --version, and the mapping of errors to exit codes with a
 // one-line cause on `err`.
