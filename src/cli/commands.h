@@ -23,7 +23,7 @@ void provideFullCommands();
 // Where a command has no functions, runCli hands the whole command line to `delegate`.
 void setDelegate(int (*delegate)(const std::vector<std::string>& args));
 // The light `borderlens` binary links no GDAL, OpenGL or window libraries, whose loading alone took
-// 35 ms of every run, a tenth of a viewport query's. It runs the commands that need them by
+// 30 ms of every run, a tenth of a viewport query's. It runs the commands that need them by
 // replacing itself with borderlens-full from its own directory, with the same arguments.
 int runInFullBinary(const std::vector<std::string>& args);
 
