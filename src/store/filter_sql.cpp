@@ -82,12 +82,12 @@ void addSpatialConditions(Where& where, const FilterSpec& filter, const std::str
     // polygon (PostGIS); a point needs four comparisons: a sixth of a SpatiaLite query's cost at
     // 100k hits, a tenth of a PostGIS one's. SpatiaLite's MbrMinX/MbrMinY read the bounds a blob
     // stores as doubles, without parsing it (X() and Y() build a geometry), and a point's bounds
-    // are its coordinates; its blob alone is 60 bytes long (sqlite_store.cpp reads it so too).
-    // PostGIS's box operator (&&) alone would not do: it rounds boxes outward to floats.
+    // are its coordinates. PostGIS's box operator (&&) alone would not do: it rounds boxes
+    // outward to floats.
     const std::string x = spatialite ? "MbrMinX(" + geom + ")" : "ST_X(" + geom + ")";
     const std::string y = spatialite ? "MbrMinY(" + geom + ")" : "ST_Y(" + geom + ")";
     const std::string isPoint =
-        spatialite ? "length(" + geom + ") = 60" : "GeometryType(" + geom + ") = 'POINT'";
+        spatialite ? isSpatialitePoint(geom) : "GeometryType(" + geom + ") = 'POINT'";
     where.add((spatialite ? spatialiteIndexed(table, alias, box) : geom + " && " + box) +
               " AND CASE WHEN " + isPoint + " THEN " + x + " BETWEEN " + west + " AND " + east +
               " AND " + y + " BETWEEN " + south + " AND " + north + " ELSE " + intersects + " END");
@@ -139,6 +139,10 @@ std::string designationConditions(Where& where, const FilterSpec& filter, bool w
 }
 
 } // namespace
+
+std::string isSpatialitePoint(const std::string& geom) {
+  return "length(" + geom + ") = " + std::to_string(kSpatialitePointBlobBytes);
+}
 
 std::vector<core::RecordId> parseIdList(std::string_view text) {
   std::vector<core::RecordId> ids;

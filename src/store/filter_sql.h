@@ -2,6 +2,7 @@
 
 #include "store/filter.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,6 +25,12 @@ struct FilterSql {
   std::string conditions;
   std::vector<SqlParam> params;
 };
+
+// A SpatiaLite point's blob (XY) is this long, and no other geometry's blob is (any other type or
+// dimension has another length).
+constexpr std::size_t kSpatialitePointBlobBytes = 60;
+// SQL that is true where the SpatiaLite geometry `geom` is a point, without parsing its blob.
+std::string isSpatialitePoint(const std::string& geom);
 
 // Record ids folded into one column by group_concat or string_agg ("3,12,40"), in ascending
 // order whatever order the aggregate met them in.

@@ -45,20 +45,20 @@ std::string pointColumns(const std::string& geom) {
 
 // pointColumns() for feature streams, which read a point's coordinates from its blob
 // (pointOfBlob, with pointBlobColumn()) rather than through X() and Y(), each of which parses the
-// blob into a geometry: that was a tenth of a viewport query. A point's SpatiaLite blob is 60
-// bytes, and no other geometry's is (any other type or dimension has another length).
+// blob into a geometry: that was a tenth of a viewport query.
 std::string nonPointColumns(const std::string& geom) {
-  const std::string other = "CASE WHEN length(" + geom + ") <> 60 THEN ";
+  const std::string other = "CASE WHEN NOT " + isSpatialitePoint(geom) + " THEN ";
   return other + "X(ST_PointOnSurface(" + geom + ")) END, " + other + "Y(ST_PointOnSurface(" +
          geom + ")) END";
 }
 std::string pointBlobColumn(const std::string& geom) {
-  return "CASE WHEN length(" + geom + ") = 60 THEN " + geom + " END";
+  return "CASE WHEN " + isSpatialitePoint(geom) + " THEN " + geom + " END";
 }
 
 // The lon, lat of a point's blob (SpatiaLite's layout: 0x00, byte order 1 little-endian or 0 big,
 // SRID, MBR, 0x7C, class 1 = POINT, X, Y, 0xFE); nullopt for a blob not laid out so.
 std::optional<std::pair<double, double>> pointOfBlob(std::span<const std::uint8_t> blob) {
+  if (blob.size() != kSpatialitePointBlobBytes) return std::nullopt;
   const bool swap = (blob[1] == 1) != (std::endian::native == std::endian::little);
   const auto int32At = [&](std::size_t at) {
     std::uint32_t value = 0;
@@ -70,8 +70,7 @@ std::optional<std::pair<double, double>> pointOfBlob(std::span<const std::uint8_
     std::memcpy(&bits, blob.data() + at, 8);
     return std::bit_cast<double>(swap ? __builtin_bswap64(bits) : bits);
   };
-  if (blob.size() != 60 || blob[0] != 0 || blob[1] > 1 || blob[38] != 0x7C || blob[59] != 0xFE ||
-      int32At(39) != 1) {
+  if (blob[0] != 0 || blob[1] > 1 || blob[38] != 0x7C || blob[59] != 0xFE || int32At(39) != 1) {
     return std::nullopt;
   }
   return std::pair(doubleAt(43), doubleAt(51));
