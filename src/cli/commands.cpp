@@ -31,7 +31,7 @@ std::vector<Command>& registry() {
 }
 
 constexpr const char* kDefaultCommand = "view";
-int (*g_delegate)(const std::vector<std::string>& args) = nullptr;
+int (*g_delegate)(const std::string& command, const std::vector<std::string>& args) = nullptr;
 
 } // namespace
 
@@ -49,7 +49,9 @@ void provideCommand(const char* name, int (*run)(const std::vector<std::string>&
   throw std::logic_error(std::string("no command slot named ") + name);
 }
 
-void setDelegate(int (*delegate)(const std::vector<std::string>& args)) { g_delegate = delegate; }
+void setDelegate(int (*delegate)(const std::string& command, const std::vector<std::string>& args)) {
+  g_delegate = delegate;
+}
 
 std::string mainHelp() {
   std::string out =
@@ -136,7 +138,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
                         "'" + first + "' is not part of this build of borderlens");
       }
       out.flush();
-      return g_delegate(args);
+      return g_delegate(first, args);
     }
     const std::vector<std::string> rest(args.empty() ? args.begin() : args.begin() + 1, args.end());
     if (wantsHelp(rest)) {

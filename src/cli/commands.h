@@ -20,12 +20,13 @@ const std::vector<Command>& commands();
 void provideCommand(const char* name, int (*run)(const std::vector<std::string>& args, std::ostream& out),
                     std::string (*help)());
 void provideFullCommands();
-// Where a command has no functions, runCli hands the whole command line to `delegate`.
-void setDelegate(int (*delegate)(const std::vector<std::string>& args));
+// Where a command has no functions, runCli hands the whole command line to `delegate`, with the
+// name of the command it runs (the default one for an empty line).
+void setDelegate(int (*delegate)(const std::string& command, const std::vector<std::string>& args));
 // The light `borderlens` binary links no GDAL, OpenGL or window libraries, whose loading alone took
 // 30 ms of every run, a tenth of a viewport query's. It runs the commands that need them by
 // replacing itself with borderlens-full from its own directory, with the same arguments.
-int runInFullBinary(const std::vector<std::string>& args);
+int runInFullBinary(const std::string& command, const std::vector<std::string>& args);
 
 // The whole CLI: dispatch, --help, --version, and the mapping of errors to exit codes with a
 // one-line cause on `err`.

@@ -10,7 +10,7 @@
 
 namespace borderlens::cli {
 
-int runInFullBinary(const std::vector<std::string>& args) {
+int runInFullBinary(const std::string& command, const std::vector<std::string>& args) {
   std::error_code error;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
   if (error) {
@@ -24,8 +24,8 @@ int runInFullBinary(const std::vector<std::string>& args) {
   argv.push_back(nullptr);
   ::execv(full.c_str(), argv.data());
   throw core::Error(core::ExitCode::Internal,
-                    "cannot run " + full + " (" + std::strerror(errno) + "): '" +
-                        (args.empty() ? std::string("view") : args.front()) + "' runs there");
+                    "cannot run " + full + " (" + std::strerror(errno) + "): '" + command +
+                        "' runs there");
 }
 
 } // namespace borderlens::cli
