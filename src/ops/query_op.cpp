@@ -7,7 +7,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <ostream>
+#include <thread>
+#include <vector>
 
 namespace borderlens::ops {
 
@@ -68,46 +76,21 @@ std::string featureId(const store::FeatureRow& row) {
   return "entity:" + std::to_string(row.id) + ":" + std::to_string(row.locationId);
 }
 
-} // namespace
+// Appends one row in the chosen format. A GeoJSON feature always starts with its separator
+// (",\n"): a part read in parallel does not know whether one before it had rows, so the writer
+// drops the comma before the first feature.
+class RowFormatter {
+ public:
+  explicit RowFormatter(QueryFormat format) : m_format(format) {}
 
-QueryReport runQuery(const QueryOptions& options, std::ostream& out) {
-  auto db = store::openStore(options.database, store::OpenMode::ReadOnly);
-  QueryReport report;
-  store::QueryOptions storeOptions;
-  storeOptions.withGeometry = options.format == QueryFormat::GeoJson;
-  storeOptions.limit = options.limit;
-
-  const TextTable table({{"TYPE", 8}, {"ID", 6}, {"KIND", 21}, {"NAME", 40}, {"LON", 11},
-                         {"LAT", 10}, {"PRECISION", 9}, {"DATE", 10}, {"AUTHORITIES", 0}});
-  bool firstFeature = true;
-  // As much as the stream buffers itself, so rows still appear as they are read.
-  constexpr std::size_t kPendingBytes = 8192;
-  std::string pending;
-  const auto flushPending = [&] {
-    out.write(pending.data(), static_cast<std::streamsize>(pending.size()));
-    pending.clear();
-  };
-  switch (options.format) {
-    case QueryFormat::Table: out << table.header(); break;
-    case QueryFormat::Csv:
-      out << "type,id,location_id,kind,name,lon,lat,precision,start,end,place,authorities,"
-             "rounds,confidence\n";
-      break;
-    case QueryFormat::GeoJson: out << "{\"type\":\"FeatureCollection\",\"features\":["; break;
-  }
-
-  db->forEachFeature(options.filter, storeOptions, [&](const store::FeatureRow& row) {
-    (row.type == store::FeatureType::Entity ? report.entities : report.incidents)++;
-    switch (options.format) {
+  void append(std::string& out, const store::FeatureRow& row) const {
+    switch (m_format) {
       case QueryFormat::Table:
-        out << table.row({store::nameOf(row.type), std::to_string(row.id), row.kind, row.name,
-                          coordinate(row.lon), coordinate(row.lat), row.precision, row.start,
-                          row.authorities});
+        out += table().row({store::nameOf(row.type), std::to_string(row.id), row.kind, row.name,
+                            coordinate(row.lon), coordinate(row.lat), row.precision, row.start,
+                            row.authorities});
         break;
-      case QueryFormat::Csv:
-        appendCsvRow(pending, row);
-        if (pending.size() >= kPendingBytes) flushPending();
-        break;
+      case QueryFormat::Csv: appendCsvRow(out, row); break;
       case QueryFormat::GeoJson: {
         nlohmann::ordered_json properties;
         properties["type"] = store::nameOf(row.type);
@@ -122,18 +105,194 @@ QueryReport runQuery(const QueryOptions& options, std::ostream& out) {
         properties["authorities"] = splitList(row.authorities);
         properties["rounds"] = splitList(row.rounds);
         if (row.confidence) properties["confidence"] = *row.confidence;
-        out << (firstFeature ? "\n" : ",\n") << "{\"type\":\"Feature\",\"id\":\""
-            << featureId(row) << "\",\"geometry\":"
-            << (row.wkt.empty() ? std::string("null") : geo::wktToGeoJson(row.wkt))
-            << ",\"properties\":" << properties.dump() << "}";
-        firstFeature = false;
+        out += ",\n{\"type\":\"Feature\",\"id\":\"" + featureId(row) + "\",\"geometry\":" +
+               (row.wkt.empty() ? std::string("null") : geo::wktToGeoJson(row.wkt)) +
+               ",\"properties\":" + properties.dump() + "}";
         break;
       }
     }
-    return static_cast<bool>(out);
+  }
+
+  std::string header() const {
+    switch (m_format) {
+      case QueryFormat::Table: return table().header();
+      case QueryFormat::Csv:
+        return "type,id,location_id,kind,name,lon,lat,precision,start,end,place,authorities,"
+               "rounds,confidence\n";
+      case QueryFormat::GeoJson: return "{\"type\":\"FeatureCollection\",\"features\":[";
+    }
+    return {};
+  }
+
+  std::string footer() const { return m_format == QueryFormat::GeoJson ? "\n]}\n" : ""; }
+
+ private:
+  static const TextTable& table() {
+    static const TextTable columns({{"TYPE", 8}, {"ID", 6}, {"KIND", 21}, {"NAME", 40},
+                                    {"LON", 11}, {"LAT", 10}, {"PRECISION", 9}, {"DATE", 10},
+                                    {"AUTHORITIES", 0}});
+    return columns;
+  }
+
+  QueryFormat m_format;
+};
+
+// Writes formatted rows to the output, dropping the separator before the first GeoJSON feature.
+class Writer {
+ public:
+  Writer(std::ostream& out, QueryFormat format) : m_out(out), m_format(format) {}
+
+  void write(std::string_view text) {
+    if (text.empty()) return;
+    if (m_format == QueryFormat::GeoJson && !m_wroteFeature) {
+      text.remove_prefix(1);
+      m_wroteFeature = true;
+    }
+    m_out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  }
+  bool good() const { return static_cast<bool>(m_out); }
+
+ private:
+  std::ostream& m_out;
+  QueryFormat m_format;
+  bool m_wroteFeature = false;
+};
+
+// As much as the stream buffers itself, so rows still appear as they are read.
+constexpr std::size_t kChunkBytes = 8192;
+constexpr unsigned kMaxThreads = 4;
+
+void tally(QueryReport& report, const store::FeatureRow& row) {
+  (row.type == store::FeatureType::Entity ? report.entities : report.incidents)++;
+}
+
+// One part of a query read in parallel: its formatted rows, queued in order for the writer.
+struct Part {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::string> chunks;
+  std::size_t queuedBytes = 0;
+  bool done = false;
+  std::exception_ptr error;
+  QueryReport report;
+};
+
+QueryReport readAlone(store::Store& db, const store::QueryOptions& storeOptions,
+                      const QueryOptions& options, const RowFormatter& formatter, Writer& writer) {
+  QueryReport report;
+  std::string pending;
+  db.forEachFeature(options.filter, storeOptions, [&](const store::FeatureRow& row) {
+    tally(report, row);
+    formatter.append(pending, row);
+    if (pending.size() < kChunkBytes) return true;
+    writer.write(pending);
+    pending.clear();
+    return writer.good();
   });
-  flushPending();
-  if (options.format == QueryFormat::GeoJson) out << "\n]}\n";
+  writer.write(pending);
+  return report;
+}
+
+// Each reader streams its part on a thread of its own; this thread writes the parts in order,
+// each as far as it has been read, so that the output is the same as one reader's.
+QueryReport readInParts(std::vector<std::unique_ptr<store::Store>>& readers,
+                        store::QueryOptions storeOptions, const QueryOptions& options,
+                        const RowFormatter& formatter, Writer& writer) {
+  const auto parts = static_cast<unsigned>(readers.size());
+  std::vector<Part> state(parts);
+  std::atomic<bool> stop{false};
+  const auto push = [&](Part& part, std::string& chunk) {
+    std::unique_lock lock(part.mutex);
+    part.changed.wait(lock, [&] { return part.queuedBytes < options.readAheadBytes || stop; });
+    part.queuedBytes += chunk.size();
+    part.chunks.push_back(std::move(chunk));
+    chunk.clear();
+    part.changed.notify_all();
+  };
+  const auto halt = [&] {
+    stop = true;
+    for (Part& part : state) {
+      const std::lock_guard lock(part.mutex);
+      part.changed.notify_all();
+    }
+  };
+  std::vector<std::jthread> threads;
+  threads.reserve(parts);
+  // Declared after the threads, so destroyed before them: however this thread leaves, readers
+  // waiting for queue space are released before they are joined.
+  const struct Halt {
+    const decltype(halt)& run;
+    ~Halt() { run(); }
+  } halted{halt};
+  for (unsigned k = 0; k < parts; ++k) {
+    threads.emplace_back([&, k, storeOptions]() mutable {
+      Part& part = state[k];
+      try {
+        std::string pending;
+        storeOptions.part = k;
+        storeOptions.parts = parts;
+        readers[k]->forEachFeature(options.filter, storeOptions, [&](const store::FeatureRow& row) {
+          tally(part.report, row);
+          formatter.append(pending, row);
+          if (pending.size() >= kChunkBytes) push(part, pending);
+          return !stop;
+        });
+        if (!pending.empty()) push(part, pending);
+      } catch (...) {
+        part.error = std::current_exception();
+      }
+      const std::lock_guard lock(part.mutex);
+      part.done = true;
+      part.changed.notify_all();
+    });
+  }
+  QueryReport report;
+  for (Part& part : state) {
+    for (;;) {
+      std::unique_lock lock(part.mutex);
+      part.changed.wait(lock, [&] { return !part.chunks.empty() || part.done; });
+      if (part.chunks.empty()) break;
+      std::string chunk = std::move(part.chunks.front());
+      part.chunks.pop_front();
+      part.queuedBytes -= chunk.size();
+      part.changed.notify_all();
+      lock.unlock();
+      writer.write(chunk);
+      if (!writer.good()) break;
+    }
+    if (part.error) std::rethrow_exception(part.error);
+    if (!writer.good()) return report;
+    report.entities += part.report.entities;
+    report.incidents += part.report.incidents;
+  }
+  return report;
+}
+
+unsigned queryThreads(unsigned requested) {
+  if (requested != 0) return requested;
+  return std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);
+}
+
+} // namespace
+
+QueryReport runQuery(const QueryOptions& options, std::ostream& out) {
+  auto db = store::openStore(options.database, store::OpenMode::ReadOnly);
+  store::QueryOptions storeOptions;
+  storeOptions.withGeometry = options.format == QueryFormat::GeoJson;
+  storeOptions.limit = options.limit;
+  const RowFormatter formatter(options.format);
+  Writer writer(out, options.format);
+  out << formatter.header();
+
+  // A limit counts rows across the parts, which read at once: such a query reads alone.
+  const unsigned threads = options.limit == 0 ? queryThreads(options.threads) : 1;
+  auto readers = threads > 1 ? db->snapshotReaders(threads)
+                             : std::vector<std::unique_ptr<store::Store>>{};
+  QueryReport report = readers.empty()
+                           ? readAlone(*db, storeOptions, options, formatter, writer)
+                           : readInParts(readers, storeOptions, options, formatter, writer);
+  report.readers = std::max<unsigned>(1, static_cast<unsigned>(readers.size()));
+  out << formatter.footer();
   if (!out) throw core::OutputFailed("cannot write the query output");
   return report;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <stdexcept>
 #include <utility>
 
 namespace borderlens::store {
@@ -61,14 +62,15 @@ class Where {
 
 // SpatiaLite's functions do not search its R*Tree themselves: the rows of `table` whose bounding
 // box meets `box`, through its SpatialIndex table.
+// `more`: conditions on the index's rowid, so that a part of a query looks up only its own rows.
 std::string spatialiteIndexed(const std::string& table, const std::string& alias,
-                              const std::string& box) {
+                              const std::string& box, const std::string& more) {
   return alias + ".id IN (SELECT rowid FROM SpatialIndex WHERE f_table_name = '" + table +
-         "' AND f_geometry_column = 'geom' AND search_frame = " + box + ")";
+         "' AND f_geometry_column = 'geom' AND search_frame = " + box + more + ")";
 }
 
 void addSpatialConditions(Where& where, const FilterSpec& filter, const std::string& table,
-                          const std::string& alias) {
+                          const std::string& alias, const std::string& indexRows = {}) {
   const bool spatialite = where.dialect() == SqlDialect::Spatialite;
   if (filter.bbox) {
     const std::string west = where.param(filter.bbox->west);
@@ -88,7 +90,7 @@ void addSpatialConditions(Where& where, const FilterSpec& filter, const std::str
     const std::string y = spatialite ? "MbrMinY(" + geom + ")" : "ST_Y(" + geom + ")";
     const std::string isPoint =
         spatialite ? isSpatialitePoint(geom) : "GeometryType(" + geom + ") = 'POINT'";
-    where.add((spatialite ? spatialiteIndexed(table, alias, box) : geom + " && " + box) +
+    where.add((spatialite ? spatialiteIndexed(table, alias, box, indexRows) : geom + " && " + box) +
               " AND CASE WHEN " + isPoint + " THEN " + x + " BETWEEN " + west + " AND " + east +
               " AND " + y + " BETWEEN " + south + " AND " + north + " ELSE " + intersects + " END");
   }
@@ -101,7 +103,7 @@ void addSpatialConditions(Where& where, const FilterSpec& filter, const std::str
     const std::string lat = where.param(n.lat);
     const std::string metres = where.param(n.km * 1000.0);
     if (spatialite) {
-      where.add(spatialiteIndexed(table, alias, bounds) + " AND ST_Distance(" + alias +
+      where.add(spatialiteIndexed(table, alias, bounds, indexRows) + " AND ST_Distance(" + alias +
                 ".geom, MakePoint(" + lon + ", " + lat + ", 4326), 1) <= " + metres);
     } else {
       where.add(alias + ".geom && " + bounds + " AND ST_DWithin(" + alias +
@@ -186,9 +188,20 @@ FilterSql entityConditions(const FilterSpec& filter, SqlDialect dialect,
 }
 
 FilterSql incidentConditions(const FilterSpec& filter, SqlDialect dialect,
-                             const std::string& textQuery) {
+                             const std::string& textQuery, const std::optional<IdSlice>& slice) {
   Where where(dialect);
-  addSpatialConditions(where, filter, "incidents", "i");
+  std::string indexRows;
+  if (slice) {
+    const std::string between =
+        " BETWEEN " + where.param(slice->first) + " AND " + where.param(slice->last);
+    // A bare id, not an expression: PostgreSQL then ANDs the primary key's bitmap with the
+    // spatial index's, and each part reads only its own share of the table's pages.
+    where.add("i.id" + between);
+    // "+rowid": SpatiaLite's SpatialIndex table, offered a constraint on its rowid, returns no
+    // rows at all; an expression is not offered to it, and SQLite filters the rows itself.
+    indexRows = " AND +rowid" + between;
+  }
+  addSpatialConditions(where, filter, "incidents", "i", indexRows);
   if (!filter.incidentKinds.empty()) where.add("i.kind" + where.inList(filter.incidentKinds));
   if (filter.window.to) where.add("i.first_day <= " + where.param(std::int64_t{*filter.window.to}));
   if (filter.window.from) {
@@ -202,6 +215,28 @@ FilterSql incidentConditions(const FilterSpec& filter, SqlDialect dialect,
   }
   where.text(filter, textQuery, "incident", "i.id");
   return where.take();
+}
+
+std::optional<IdSlice> idSlice(
+    const std::optional<std::pair<core::RecordId, core::RecordId>>& idRange, unsigned part,
+    unsigned parts) {
+  if (parts <= 1) return std::nullopt;
+  if (part >= parts) {
+    throw std::invalid_argument("part " + std::to_string(part) + " of " + std::to_string(parts));
+  }
+  if (!idRange) return IdSlice{1, 0};
+  const auto [lowest, highest] = *idRange;
+  // Shares of span / parts ids, the first span % parts of them one id more; unsigned, as the
+  // span of the whole int64 range does not fit in a signed one.
+  const std::uint64_t span =
+      static_cast<std::uint64_t>(highest) - static_cast<std::uint64_t>(lowest);
+  const std::uint64_t share = span / parts;
+  const std::uint64_t extra = span % parts;
+  const auto start = [&](unsigned k) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(lowest) + share * k +
+                                     std::min<std::uint64_t>(k, extra));
+  };
+  return IdSlice{start(part), part + 1 == parts ? highest : start(part + 1) - 1};
 }
 
 } // namespace borderlens::store

@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -24,6 +26,12 @@ enum class SqlDialect {
 struct FilterSql {
   std::string conditions;
   std::vector<SqlParam> params;
+};
+
+// Incident ids from first to last, inclusive.
+struct IdSlice {
+  core::RecordId first = 0;
+  core::RecordId last = 0;
 };
 
 // A SpatiaLite point's blob (XY) is this long, and no other geometry's blob is (any other type or
@@ -46,8 +54,17 @@ std::string searchQuery(const std::string& text);
 FilterSql entityConditions(const FilterSpec& filter, SqlDialect dialect,
                            const std::string& textQuery);
 
-// The filter over `incidents i`; textQuery as for entityConditions.
+// The filter over `incidents i`; textQuery as for entityConditions. With a slice, only the
+// incidents whose id lies in it.
 FilterSql incidentConditions(const FilterSpec& filter, SqlDialect dialect,
-                             const std::string& textQuery);
+                             const std::string& textQuery,
+                             const std::optional<IdSlice>& slice = std::nullopt);
+
+// The incidents of part `part` of `parts` (see QueryOptions::parts), given the smallest and
+// largest incident id in the reader's snapshot: an equal share of that range (empty when there
+// are no incidents). nullopt when parts is 1.
+std::optional<IdSlice> idSlice(
+    const std::optional<std::pair<core::RecordId, core::RecordId>>& idRange, unsigned part,
+    unsigned parts);
 
 } // namespace borderlens::store

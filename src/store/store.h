@@ -69,6 +69,12 @@ struct QueryOptions {
   // Stop after this many rows (0 = all).
   std::uint64_t limit = 0;
   bool withDetails = false;
+  // Streams only part `part` (0-based) of `parts`, so that several readers sharing a snapshot
+  // (snapshotReaders) can read one query in parallel: the parts cut the incidents' id range into
+  // equal spans, and part 0 also streams the entities. Read in order, the parts stream exactly
+  // the rows of the whole, in the same order. A limit applies to each part alone.
+  unsigned part = 0;
+  unsigned parts = 1;
 };
 
 // Return false to stop the stream.
@@ -191,6 +197,12 @@ class Store {
   // id), the same on every backend.
   virtual void forEachFeature(const FilterSpec& filter, const QueryOptions& options,
                               const FeatureCallback& callback) = 0;
+  // `count` more read-only stores, each already in a read transaction, all seeing the database
+  // as it was at one moment, so that parts of one query read by them in parallel threads (one
+  // store each) add up to a consistent whole. Empty where the backend cannot promise one moment
+  // now (SQLite: while a writer holds its lock, or where the file cannot be locked), or inside a
+  // transaction of this store's; the caller then reads alone.
+  virtual std::vector<std::unique_ptr<Store>> snapshotReaders(unsigned count) = 0;
   // How many incidents forEachFeature would stream under `filter`, counted without reading them.
   virtual std::uint64_t countIncidents(const FilterSpec& filter) = 0;
   virtual void forEachRound(const std::function<bool(const RoundRow&)>& callback) = 0;

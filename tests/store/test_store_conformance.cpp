@@ -15,10 +15,13 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 using namespace borderlens;
 using namespace borderlens::test;
@@ -611,6 +614,124 @@ TEST_CASE("conformance: a generated dataset of mixed geometries agrees under ran
     sizes.insert(lines(lite));
   }
   CHECK(sizes.size() > 20);
+}
+
+// The parts of a query, each read by its own reader of one shared snapshot, joined in order.
+std::string featuresInParts(const std::vector<std::unique_ptr<store::Store>>& readers,
+                            const store::FilterSpec& filter,
+                            std::vector<std::size_t>* partLines = nullptr) {
+  const auto parts = static_cast<unsigned>(readers.size());
+  std::string out;
+  for (unsigned k = 0; k < parts; ++k) {
+    store::QueryOptions options{true, 0};
+    options.part = k;
+    options.parts = parts;
+    const std::string part = features(*readers[k], filter, options);
+    if (partLines) partLines->push_back(lines(part));
+    out += part;
+  }
+  return out;
+}
+
+core::Incident otherIncident(const std::string& title) {
+  core::Incident incident;
+  incident.kind = "other";
+  incident.title = title;
+  incident.span = {core::Date::y(2022), std::nullopt};
+  incident.wkt = "POINT(124.4 40.0)";
+  return incident;
+}
+
+TEST_CASE("conformance: a query read in parts by readers of one snapshot adds up to the whole") {
+  Backends b;
+  b.both([](store::Store& db) { fillGenerated(db, 1718); });
+  for (store::Store* db : {b.lite.get(), b.pg.get()}) {
+    CAPTURE(db->location());
+    std::vector<std::vector<std::unique_ptr<store::Store>>> readerSets;
+    for (unsigned parts : {2u, 3u, 7u}) {
+      readerSets.push_back(db->snapshotReaders(parts));
+      REQUIRE(readerSets.back().size() == parts);
+    }
+    Generator g(2375);
+    std::set<std::size_t> sizes;
+    for (int i = 0; i < 60; ++i) {
+      const store::FilterSpec filter = i == 0 ? store::FilterSpec{} : randomFilter(g);
+      CAPTURE(i);
+      const std::string whole = features(*db, filter);
+      for (const auto& readers : readerSets) {
+        CAPTURE(readers.size());
+        CHECK(featuresInParts(readers, filter) == whole);
+      }
+      sizes.insert(lines(whole));
+    }
+    CHECK(sizes.size() > 10);
+    // The parts share the rows out: a third of the incidents in each (the generator numbers its
+    // incidents evenly), and the entities in the first only.
+    store::FilterSpec incidentsOnly;
+    incidentsOnly.incidentKinds = core::incidentKinds();
+    std::vector<std::size_t> partLines;
+    const std::string all = featuresInParts(readerSets[1], incidentsOnly, &partLines);
+    for (std::size_t count : partLines) {
+      CHECK(count * 4 > lines(all));
+      CHECK(count * 2 < lines(all));
+    }
+    store::FilterSpec entitiesOnly;
+    entitiesOnly.entityKinds = core::allEntityKinds();
+    partLines.clear();
+    CHECK(featuresInParts(readerSets[1], entitiesOnly, &partLines) == features(*db, entitiesOnly));
+    CHECK(partLines == std::vector<std::size_t>{lines(features(*db, entitiesOnly)), 0, 0});
+  }
+}
+
+TEST_CASE("conformance: readers of one snapshot see nothing committed after they were opened") {
+  FixtureBackends b;
+  for (store::Store* db : {b.lite.get(), b.pg.get()}) {
+    CAPTURE(db->location());
+    const std::string before = features(*db, {});
+    const auto readers = db->snapshotReaders(2);
+    REQUIRE(readers.size() == 2);
+    store::Transaction transaction(*db);
+    db->addIncident(otherIncident("committed after the readers opened"));
+    // Inside a transaction of its own, a store hands out no readers: they could not see it.
+    CHECK(db->snapshotReaders(2).empty());
+    transaction.commit();
+    CHECK(featuresInParts(readers, {}) == before);
+    CHECK(features(*db, {}).find("committed after the readers opened") != std::string::npos);
+  }
+}
+
+TEST_CASE("conformance: readers handed out while a writer commits all see the same commit") {
+  Backends b;
+  const std::vector<std::pair<store::Store*, std::string>> stores{
+      {b.lite.get(), b.dir.file("conformance.db")}, {b.pg.get(), b.pgDatabase.location()}};
+  for (const auto& [db, location] : stores) {
+    CAPTURE(db->location());
+    std::atomic<bool> done{false};
+    std::atomic<int> commits{0};
+    std::thread writer([&, location = location] {
+      auto w = store::openStore(location, store::OpenMode::ReadWrite);
+      while (!done) {
+        store::Transaction transaction(*w);
+        w->addIncident(otherIncident("one of many small commits"));
+        transaction.commit();
+        ++commits;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
+    int handedOut = 0;
+    for (int i = 0; i < 40; ++i) {
+      const auto readers = db->snapshotReaders(3);
+      if (readers.empty()) continue;
+      ++handedOut;
+      std::set<std::uint64_t> counts;
+      for (const auto& reader : readers) counts.insert(reader->countIncidents({}));
+      CHECK(counts.size() == 1);
+    }
+    done = true;
+    writer.join();
+    CHECK(handedOut > 0);
+    CHECK(commits > 40);
+  }
 }
 
 TEST_CASE("conformance: merging writes change both databases alike") {

@@ -135,6 +135,7 @@ bool isLibpqKeywords(const std::string& text) {
 
 PgStore::PgStore(const std::string& location, OpenMode mode)
     : m_connection(std::make_unique<Connection>(conninfoOf(location), location)),
+      m_openedAs(location),
       m_readOnly(mode == OpenMode::ReadOnly) {
   Connection& c = *m_connection;
   const int version = readSchemaVersion(c);
@@ -588,7 +589,7 @@ void PgStore::forEachFeature(const FilterSpec& filter, const QueryOptions& optio
                               : " LIMIT " + std::to_string(options.limit - emitted);
   };
 
-  if (filter.wantsEntities()) {
+  if (filter.wantsEntities() && options.part == 0) {
     const FilterSql where = entityConditions(filter, SqlDialect::Postgis, match);
     // Duplicate rows from the programs join change neither DISTINCT lists, minima and maxima,
     // nor whether every designation has a delisting date.
@@ -635,7 +636,14 @@ void PgStore::forEachFeature(const FilterSpec& filter, const QueryOptions& optio
   }
 
   if (filter.wantsIncidents()) {
-    const FilterSql where = incidentConditions(filter, SqlDialect::Postgis, match);
+    std::optional<IdSlice> slice;
+    if (options.parts > 1) {
+      const Result range = m_connection->query("SELECT min(id), max(id) FROM incidents");
+      std::optional<std::pair<core::RecordId, core::RecordId>> ids;
+      if (!range.isNull(0, 0)) ids = std::pair{range.integer(0, 0), range.integer(0, 1)};
+      slice = idSlice(ids, options.part, options.parts);
+    }
+    const FilterSql where = incidentConditions(filter, SqlDialect::Postgis, match, slice);
     // Most incidents link no entity: one index probe spares them the aggregates, whose sorts
     // (DISTINCT ... ORDER BY) are set up anew for every row. The three lists come from one
     // probe and one aggregate (OFFSET 0 keeps PostgreSQL from copying them into each column that
@@ -691,6 +699,31 @@ void PgStore::forEachFeature(const FilterSpec& filter, const QueryOptions& optio
       return emit(row);
     });
   }
+}
+
+std::vector<std::unique_ptr<Store>> PgStore::snapshotReaders(unsigned count) {
+  if (m_connection->inTransaction()) return {};
+  // pg_dump -j's way: one transaction exports its snapshot and each reader's adopts it, while
+  // the exporting one is still open.
+  m_connection->command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  std::vector<std::unique_ptr<Store>> readers;
+  try {
+    const std::string snapshot = m_connection->query("SELECT pg_export_snapshot()").text(0, 0);
+    if (snapshot.find_first_not_of("0123456789ABCDEF-") != std::string::npos) {
+      throw core::StoreError(location() + ": unexpected snapshot name '" + snapshot + "'");
+    }
+    for (unsigned i = 0; i < count; ++i) {
+      auto reader = std::make_unique<PgStore>(m_openedAs, OpenMode::ReadOnly);
+      reader->m_connection->command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      reader->m_connection->command("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+      readers.push_back(std::move(reader));
+    }
+  } catch (const core::Error&) {
+    // A server out of connections, or a standby that exports no snapshots: read alone.
+    readers.clear();
+  }
+  m_connection->command("COMMIT");
+  return readers;
 }
 
 std::uint64_t PgStore::countIncidents(const FilterSpec& filter) {

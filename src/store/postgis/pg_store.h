@@ -54,6 +54,7 @@ class PgStore final : public Store {
 
   void forEachFeature(const FilterSpec& filter, const QueryOptions& options,
                       const FeatureCallback& callback) override;
+  std::vector<std::unique_ptr<Store>> snapshotReaders(unsigned count) override;
   std::uint64_t countIncidents(const FilterSpec& filter) override;
   void forEachRound(const std::function<bool(const RoundRow&)>& callback) override;
   std::optional<core::RecordId> findEntityByIdentifier(const std::string& scheme,
@@ -160,6 +161,8 @@ class PgStore final : public Store {
   void forgetTransaction();
 
   std::unique_ptr<Connection> m_connection;
+  // The location as given, password included, for opening more connections like this one.
+  std::string m_openedAs;
   LocalSpatialite m_local;
   int m_schemaVersion = 0;
   bool m_readOnly = false;

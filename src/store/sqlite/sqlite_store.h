@@ -39,6 +39,7 @@ class SqliteStore final : public Store {
 
   void forEachFeature(const FilterSpec& filter, const QueryOptions& options,
                       const FeatureCallback& callback) override;
+  std::vector<std::unique_ptr<Store>> snapshotReaders(unsigned count) override;
   std::uint64_t countIncidents(const FilterSpec& filter) override;
   void forEachRound(const std::function<bool(const RoundRow&)>& callback) override;
   std::optional<core::RecordId> findEntityByIdentifier(const std::string& scheme,
@@ -71,6 +72,8 @@ class SqliteStore final : public Store {
   // The geometry as a SpatiaLite blob; throws core::InputRejected when invalid or out of range.
   std::vector<std::uint8_t> checkGeometry(const std::string& wkt, const std::string& what);
   bool inTransaction() const;
+  // The smallest and largest incident id, or nullopt when there are none.
+  std::optional<std::pair<core::RecordId, core::RecordId>> incidentIdRange();
   core::RecordId insertIncident(const core::Incident& incident,
                                 const std::vector<std::uint8_t>& geometry,
                                 std::optional<double> borderKm);
