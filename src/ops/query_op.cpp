@@ -288,6 +288,8 @@ QueryReport runQuery(const QueryOptions& options, std::ostream& out) {
   const unsigned threads = options.limit == 0 ? queryThreads(options.threads) : 1;
   auto readers = threads > 1 ? db->snapshotReaders(threads)
                              : std::vector<std::unique_ptr<store::Store>>{};
+  // The readers hold their snapshot by themselves; a server need not keep one more connection.
+  if (!readers.empty()) db.reset();
   QueryReport report = readers.empty()
                            ? readAlone(*db, storeOptions, options, formatter, writer)
                            : readInParts(readers, storeOptions, options, formatter, writer);
