@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <ostream>
 #include <thread>
@@ -162,8 +163,22 @@ class Writer {
 constexpr std::size_t kChunkBytes = 8192;
 constexpr unsigned kMaxThreads = 4;
 
-void tally(QueryReport& report, const store::FeatureRow& row) {
-  (row.type == store::FeatureType::Entity ? report.entities : report.incidents)++;
+// Streams one reader's rows, counted in `report` and formatted in chunks of about kChunkBytes.
+// Each chunk, the last and shorter one too, goes to `flush`, which may take its text and says
+// whether to go on.
+void streamChunks(store::Store& db, const store::FilterSpec& filter,
+                  const store::QueryOptions& storeOptions, const RowFormatter& formatter,
+                  QueryReport& report, const std::function<bool(std::string&)>& flush) {
+  std::string pending;
+  db.forEachFeature(filter, storeOptions, [&](const store::FeatureRow& row) {
+    (row.type == store::FeatureType::Entity ? report.entities : report.incidents)++;
+    formatter.append(pending, row);
+    if (pending.size() < kChunkBytes) return true;
+    const bool more = flush(pending);
+    pending.clear();
+    return more;
+  });
+  if (!pending.empty()) flush(pending);
 }
 
 // One part of a query read in parallel: its formatted rows, queued in order for the writer.
@@ -180,16 +195,10 @@ struct Part {
 QueryReport readAlone(store::Store& db, const store::QueryOptions& storeOptions,
                       const QueryOptions& options, const RowFormatter& formatter, Writer& writer) {
   QueryReport report;
-  std::string pending;
-  db.forEachFeature(options.filter, storeOptions, [&](const store::FeatureRow& row) {
-    tally(report, row);
-    formatter.append(pending, row);
-    if (pending.size() < kChunkBytes) return true;
-    writer.write(pending);
-    pending.clear();
+  streamChunks(db, options.filter, storeOptions, formatter, report, [&](std::string& chunk) {
+    writer.write(chunk);
     return writer.good();
   });
-  writer.write(pending);
   return report;
 }
 
@@ -206,7 +215,6 @@ QueryReport readInParts(std::vector<std::unique_ptr<store::Store>>& readers,
     part.changed.wait(lock, [&] { return part.queuedBytes < options.readAheadBytes || stop; });
     part.queuedBytes += chunk.size();
     part.chunks.push_back(std::move(chunk));
-    chunk.clear();
     part.changed.notify_all();
   };
   const auto halt = [&] {
@@ -228,16 +236,13 @@ QueryReport readInParts(std::vector<std::unique_ptr<store::Store>>& readers,
     threads.emplace_back([&, k, storeOptions]() mutable {
       Part& part = state[k];
       try {
-        std::string pending;
         storeOptions.part = k;
         storeOptions.parts = parts;
-        readers[k]->forEachFeature(options.filter, storeOptions, [&](const store::FeatureRow& row) {
-          tally(part.report, row);
-          formatter.append(pending, row);
-          if (pending.size() >= kChunkBytes) push(part, pending);
-          return !stop;
-        });
-        if (!pending.empty()) push(part, pending);
+        streamChunks(*readers[k], options.filter, storeOptions, formatter, part.report,
+                     [&](std::string& chunk) {
+                       push(part, chunk);
+                       return !stop;
+                     });
       } catch (...) {
         part.error = std::current_exception();
       }

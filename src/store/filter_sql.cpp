@@ -30,8 +30,8 @@ class Where {
     for (std::size_t i = 0; i < values.size(); ++i) sql += (i ? ", " : "") + param(values[i]);
     return sql + ")";
   }
-  // A rectangle in EPSG:4326 from placeholders already bound, so that a condition can use its
-  // sides as well.
+  // A rectangle in EPSG:4326 whose sides are parameters already bound, so that a condition can
+  // use them as well.
   std::string box(const std::string& west, const std::string& south, const std::string& east,
                   const std::string& north) const {
     return (m_dialect == SqlDialect::Spatialite ? "BuildMbr(" : "ST_MakeEnvelope(") + west +
@@ -58,7 +58,7 @@ class Where {
 };
 
 // SpatiaLite's functions do not search its R*Tree themselves: the rows of `table` whose bounding
-// box meets the box of these four placeholders, read from the R*Tree SpatiaLite keeps for the
+// box meets the box with these four sides, read from the R*Tree SpatiaLite keeps for the
 // table (idx_TABLE_geom) directly. Its SpatialIndex table reads the same R*Tree and returns the
 // same rows, in twice the time (40 against 20 ms for 250,000 rows). `more`: conditions on the
 // R*Tree's ids, so that a part of a query looks up only its own rows.
@@ -91,7 +91,8 @@ void addSpatialConditions(Where& where, const FilterSpec& filter, const std::str
     const std::string y = spatialite ? "MbrMinY(" + geom + ")" : "ST_Y(" + geom + ")";
     const std::string isPoint =
         spatialite ? isSpatialitePoint(geom) : "GeometryType(" + geom + ") = 'POINT'";
-    where.add((spatialite ? spatialiteIndexed(table, alias, west, south, east, north, indexRows) : geom + " && " + box) +
+    where.add((spatialite ? spatialiteIndexed(table, alias, west, south, east, north, indexRows)
+                          : geom + " && " + box) +
               " AND CASE WHEN " + isPoint + " THEN " + x + " BETWEEN " + west + " AND " + east +
               " AND " + y + " BETWEEN " + south + " AND " + north + " ELSE " + intersects + " END");
   }
