@@ -57,21 +57,27 @@ class Where {
   FilterSql m_out;
 };
 
-// SpatiaLite's functions do not search its R*Tree themselves: the rows of `table` whose bounding
-// box meets the box with these four sides, read from the R*Tree SpatiaLite keeps for the
-// table (idx_TABLE_geom) directly. Its SpatialIndex table reads the same R*Tree and returns the
-// same rows, in twice the time (40 against 20 ms for 250,000 rows). `more`: conditions on the
-// R*Tree's ids, so that a part of a query looks up only its own rows.
-std::string spatialiteIndexed(const std::string& table, const std::string& alias,
+// The R*Tree a SpatiaLite query reads its candidates from, and conditions on its rows beyond the
+// box: a part's id range (so that a part looks up only its own rows) and a time window's days.
+struct IndexRows {
+  std::string rtree;
+  std::string more;
+};
+
+// SpatiaLite's functions do not search its R*Tree themselves: the rows of the R*Tree whose
+// bounding box meets the box with these four sides, read from that R*Tree (SpatiaLite's
+// idx_TABLE_geom, or incidents_span_rtree) directly. Its SpatialIndex table reads the same R*Tree
+// and returns the same rows, in twice the time (40 against 20 ms for 250,000 rows).
+std::string spatialiteIndexed(const std::string& alias, const IndexRows& index,
                               const std::string& west, const std::string& south,
-                              const std::string& east, const std::string& north,
-                              const std::string& more) {
-  return alias + ".id IN (SELECT pkid FROM idx_" + table + "_geom WHERE xmin <= " + east +
-         " AND xmax >= " + west + " AND ymin <= " + north + " AND ymax >= " + south + more + ")";
+                              const std::string& east, const std::string& north) {
+  return alias + ".id IN (SELECT pkid FROM " + index.rtree + " WHERE xmin <= " + east +
+         " AND xmax >= " + west + " AND ymin <= " + north + " AND ymax >= " + south + index.more +
+         ")";
 }
 
-void addSpatialConditions(Where& where, const FilterSpec& filter, const std::string& table,
-                          const std::string& alias, const std::string& indexRows = {}) {
+void addSpatialConditions(Where& where, const FilterSpec& filter, const std::string& alias,
+                          const IndexRows& index) {
   const bool spatialite = where.dialect() == SqlDialect::Spatialite;
   if (filter.bbox) {
     const std::string west = where.param(filter.bbox->west);
@@ -91,7 +97,7 @@ void addSpatialConditions(Where& where, const FilterSpec& filter, const std::str
     const std::string y = spatialite ? "MbrMinY(" + geom + ")" : "ST_Y(" + geom + ")";
     const std::string isPoint =
         spatialite ? isSpatialitePoint(geom) : "GeometryType(" + geom + ") = 'POINT'";
-    where.add((spatialite ? spatialiteIndexed(table, alias, west, south, east, north, indexRows)
+    where.add((spatialite ? spatialiteIndexed(alias, index, west, south, east, north)
                           : geom + " && " + box) +
               " AND CASE WHEN " + isPoint + " THEN " + x + " BETWEEN " + west + " AND " + east +
               " AND " + y + " BETWEEN " + south + " AND " + north + " ELSE " + intersects + " END");
@@ -110,7 +116,7 @@ void addSpatialConditions(Where& where, const FilterSpec& filter, const std::str
     const std::string lat = where.param(n.lat);
     const std::string metres = where.param(n.km * 1000.0);
     if (spatialite) {
-      where.add(spatialiteIndexed(table, alias, west, south, east, north, indexRows) +
+      where.add(spatialiteIndexed(alias, index, west, south, east, north) +
                 " AND ST_Distance(" + alias +
                 ".geom, MakePoint(" + lon + ", " + lat + ", 4326), 1) <= " + metres);
     } else {
@@ -181,7 +187,7 @@ FilterSql entityConditions(const FilterSpec& filter, SqlDialect dialect,
                            const std::string& textQuery) {
   Where where(dialect);
   if (filter.spatial()) where.add("l.id IS NOT NULL");
-  addSpatialConditions(where, filter, "locations", "l");
+  addSpatialConditions(where, filter, "l", {"idx_locations_geom", {}});
   if (!filter.entityKinds.empty()) {
     std::vector<std::string> kinds;
     for (auto kind : filter.entityKinds) kinds.emplace_back(core::nameOf(kind));
@@ -198,21 +204,31 @@ FilterSql entityConditions(const FilterSpec& filter, SqlDialect dialect,
 FilterSql incidentConditions(const FilterSpec& filter, SqlDialect dialect,
                              const std::string& textQuery, const std::optional<IdSlice>& slice) {
   Where where(dialect);
-  std::string indexRows;
+  IndexRows index{"idx_incidents_geom", {}};
   if (slice) {
     const std::string between =
         " BETWEEN " + where.param(slice->first) + " AND " + where.param(slice->last);
     // A bare id, not an expression: PostgreSQL then ANDs the primary key's bitmap with the
     // spatial index's, and each part reads only its own share of the table's pages.
     where.add("i.id" + between);
-    indexRows = " AND pkid" + between;
+    index.more = " AND pkid" + between;
   }
-  addSpatialConditions(where, filter, "incidents", "i", indexRows);
-  if (!filter.incidentKinds.empty()) where.add("i.kind" + where.inList(filter.incidentKinds));
-  if (filter.window.to) where.add("i.first_day <= " + where.param(std::int64_t{*filter.window.to}));
+  std::string window;
+  if (filter.window.to) {
+    const std::string to = where.param(std::int64_t{*filter.window.to});
+    where.add("i.first_day <= " + to);
+    window += " AND first_day <= " + to;
+  }
   if (filter.window.from) {
-    where.add("i.last_day >= " + where.param(std::int64_t{*filter.window.from}));
+    const std::string from = where.param(std::int64_t{*filter.window.from});
+    where.add("i.last_day >= " + from);
+    window += " AND last_day >= " + from;
   }
+  // With a time window, the R*Tree on place and day span yields only the incidents in both: a
+  // tenth of those in the box for two years out of twenty.
+  if (!window.empty()) index = {"incidents_span_rtree", index.more + window};
+  addSpatialConditions(where, filter, "i", index);
+  if (!filter.incidentKinds.empty()) where.add("i.kind" + where.inList(filter.incidentKinds));
   if (filter.minConfidence) where.add("i.confidence >= " + where.param(*filter.minConfidence));
   if (filter.designationFilter()) {
     where.add("EXISTS (SELECT 1 FROM incident_entities ie JOIN designations d ON d.entity_id = "

@@ -18,7 +18,7 @@
 // names a backend's types, so callers cannot depend on one.
 namespace borderlens::store {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // What a store makes of a plain point ("POINT(x y)", store/plain_point.h) alone: its stored
 // encoding (SpatiaLite blob or WKB) and its distance to the border.

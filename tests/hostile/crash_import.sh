@@ -64,8 +64,9 @@ database_intact() {
   # table that holds none (integrity_check, its superset, does not).
   checks=$(sqlite3 "$work/db.db" "PRAGMA integrity_check;
     SELECT rtreecheck('idx_incidents_geom'); SELECT rtreecheck('idx_locations_geom');
+    SELECT rtreecheck('incidents_span_rtree');
     INSERT INTO search(search) VALUES ('integrity-check');" 2>&1)
-  if [ "$checks" != $'ok\nok\nok' ]; then fail "$what: integrity checks: $checks"; else pass; fi
+  if [ "$checks" != $'ok\nok\nok\nok' ]; then fail "$what: integrity checks: $checks"; else pass; fi
   local now
   now=$(info_json db.db)
   if [ "$now" = "$reference_info" ]; then

@@ -151,7 +151,7 @@ grep -q "created" "$work/pg_init.out" || fail "the first init did not report cre
 # A libpq key/value location opens the same database.
 run pg_kv_info info "$kv_location" --json
 expect_rc pg_kv_info 0
-grep -q '"schema_version": 4' "$work/pg_kv_info.out" || fail "info on a PG: location"
+grep -q '"schema_version": 5' "$work/pg_kv_info.out" || fail "info on a PG: location"
 
 # Credentials and settings come from libpq's own sources too: a service file, PGUSER.
 read -r host port < <(python3 -c 'import sys, urllib.parse

@@ -51,6 +51,37 @@ std::set<std::int64_t> rtreeHits(Connection& connection, double west, double sou
   return ids;
 }
 
+struct QueryBox {
+  double west = 0;
+  double south = 0;
+  double east = 0;
+  double north = 0;
+  bool meets(const RtreeBox& box) const {
+    return box.minX <= east && box.maxX >= west && box.minY <= north && box.maxY >= south;
+  }
+};
+
+// The q-th of a run of query boxes over the region: from a point up to `scale` times 0.81° by
+// 0.18°.
+QueryBox queryBox(std::mt19937& random, int q, double scale) {
+  std::uniform_real_distribution<double> lon(122.5, 131.5);
+  std::uniform_real_distribution<double> lat(38.5, 43.5);
+  const double west = lon(random);
+  const double south = lat(random);
+  return {west, south, west + 0.01 * scale * (q % 10) * (q % 10),
+          south + 0.005 * scale * (q % 7) * (q % 7)};
+}
+
+// The rows of the R*Tree on place and day span, and how many of them hold their incident's box
+// and days: "rows,held".
+std::string spanTree(Connection& connection) {
+  return text(connection,
+              "SELECT (SELECT count(*) FROM incidents_span_rtree) || ',' || (SELECT count(*) "
+              "FROM incidents i JOIN incidents_span_rtree r ON r.pkid = i.id WHERE "
+              "r.xmin <= MbrMinX(i.geom) AND r.xmax >= MbrMaxX(i.geom) AND r.ymin <= MbrMinY(i.geom) "
+              "AND r.ymax >= MbrMaxY(i.geom) AND r.first_day = i.first_day AND r.last_day = i.last_day)");
+}
+
 } // namespace
 
 TEST_CASE("a packed R*Tree passes rtreecheck and finds every box a brute-force search finds") {
@@ -82,19 +113,13 @@ TEST_CASE("a packed R*Tree passes rtreecheck and finds every box a brute-force s
     CHECK_FALSE(stored.step());
 
     std::mt19937 random(99);
-    std::uniform_real_distribution<double> lon(122.5, 131.5);
-    std::uniform_real_distribution<double> lat(38.5, 43.5);
     for (int q = 0; q < 50; ++q) {
-      const double west = lon(random);
-      const double south = lat(random);
-      const double east = west + 0.01 * (q % 10) * (q % 10);
-      const double north = south + 0.005 * (q % 7) * (q % 7);
+      const QueryBox query = queryBox(random, q, 1.0);
       std::set<std::int64_t> expected;
       for (const auto& box : boxes) {
-        if (box.minX <= east && box.maxX >= west && box.minY <= north && box.maxY >= south)
-          expected.insert(box.id);
+        if (query.meets(box)) expected.insert(box.id);
       }
-      const auto hits = rtreeHits(connection, west, south, east, north);
+      const auto hits = rtreeHits(connection, query.west, query.south, query.east, query.north);
       // Outward rounding may add a box that touches the query only in floats, never lose one.
       for (std::int64_t id : expected) CHECK(hits.count(id) == 1);
       CHECK(hits.size() <= expected.size() + 2);
@@ -113,19 +138,67 @@ TEST_CASE("a packed R*Tree passes rtreecheck and finds every box a brute-force s
   }
 }
 
-TEST_CASE("packing refuses a table that is not a 2-D R*Tree of floats") {
+TEST_CASE("a packed 3-D R*Tree passes rtreecheck and finds every box a brute-force search finds") {
+  test::TempDir dir;
+  Connection connection(dir.file("rtree3.db"), Connection::Mode::Create);
+  connection.exec("CREATE VIRTUAL TABLE t3 USING rtree(id, minx, maxx, miny, maxy, minz, maxz)");
+  std::mt19937 random(17);
+  // Days since 1970 over 2006-2026, spans of up to a year, as the incidents' day spans are.
+  std::uniform_int_distribution<int> day(13149, 20453);
+  std::uniform_int_distribution<int> length(0, 365);
+  for (std::size_t count : {0u, 1u, 51u, 52u, 2602u, 30000u}) {
+    CAPTURE(count);
+    auto boxes = randomBoxes(count, static_cast<unsigned>(count) + 3);
+    for (auto& box : boxes) {
+      box.minZ = day(random);
+      box.maxZ = box.minZ + (box.id % 2 == 0 ? 0 : length(random));
+    }
+    connection.exec("BEGIN");
+    store::sqlite::packRtree(connection, "t3", boxes);
+    connection.exec("COMMIT");
+    CHECK(text(connection, "SELECT rtreecheck('t3')") == "ok");
+    CHECK(text(connection, "SELECT count(*) FROM t3") == std::to_string(count));
+
+    // Whole days are exact in the tree's floats, so the days select exactly.
+    Statement select(connection,
+                     "SELECT id FROM t3 WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ? "
+                     "AND minz <= ? AND maxz >= ?");
+    for (int q = 0; q < 50; ++q) {
+      const QueryBox query = queryBox(random, q, 2.0);
+      const int from = day(random);
+      const int to = from + 30 * (q % 25);
+      std::set<std::int64_t> expected;
+      for (const auto& box : boxes) {
+        if (query.meets(box) && box.minZ <= to && box.maxZ >= from) expected.insert(box.id);
+      }
+      select.bind(1, query.east).bind(2, query.west).bind(3, query.north).bind(4, query.south);
+      select.bind(5, to).bind(6, from);
+      std::set<std::int64_t> hits;
+      while (select.step()) hits.insert(select.integer(0));
+      select.reset();
+      for (std::int64_t id : expected) CHECK(hits.count(id) == 1);
+      CHECK(hits.size() <= expected.size() + 2);
+    }
+  }
+}
+
+TEST_CASE("packing refuses a table that is not a 2-D or 3-D R*Tree of floats") {
   test::TempDir dir;
   Connection connection(dir.file("rtree.db"), Connection::Mode::Create);
   connection.exec("CREATE TABLE plain(id INTEGER PRIMARY KEY, minx, maxx, miny, maxy)");
-  connection.exec("CREATE VIRTUAL TABLE cube USING rtree(id, x0, x1, y0, y1, z0, z1)");
-  CHECK_THROWS_AS(store::sqlite::packRtree(connection, "plain", randomBoxes(5, 1)),
-                  core::StoreError);
-  CHECK_THROWS_AS(store::sqlite::packRtree(connection, "cube", randomBoxes(5, 1)),
-                  core::StoreError);
-  CHECK(text(connection, "SELECT rtreecheck('cube')") == "ok");
+  connection.exec("CREATE VIRTUAL TABLE hyper USING rtree(id, x0, x1, y0, y1, z0, z1, w0, w1)");
+  // Two auxiliary columns make as many columns as a 3-D tree has.
+  connection.exec("CREATE VIRTUAL TABLE extra USING rtree(id, x0, x1, y0, y1, +name, +note)");
+  for (const char* table : {"plain", "hyper", "extra"}) {
+    CAPTURE(table);
+    CHECK_THROWS_AS(store::sqlite::packRtree(connection, table, randomBoxes(5, 1)),
+                    core::StoreError);
+  }
+  CHECK(text(connection, "SELECT rtreecheck('hyper')") == "ok");
+  CHECK(text(connection, "SELECT count(*) FROM extra") == "0");
 }
 
-TEST_CASE("a load into an empty store leaves its R*Tree and indexes as SpatiaLite checks them") {
+TEST_CASE("a load into an empty store leaves its R*Trees and indexes as SpatiaLite and SQLite check them") {
   test::TempDir dir;
   const std::string path = dir.file("bulk.db");
   auto db = store::openStore(path, store::OpenMode::Create);
@@ -168,6 +241,8 @@ TEST_CASE("a load into an empty store leaves its R*Tree and indexes as SpatiaLit
     CHECK(text(connection, "SELECT rtreecheck('idx_incidents_geom')") == "ok");
     CHECK(text(connection, "SELECT CheckSpatialIndex('incidents', 'geom')") == "1");
     CHECK(text(connection, "SELECT count(*) FROM idx_incidents_geom") == "3000");
+    CHECK(text(connection, "SELECT rtreecheck('incidents_span_rtree')") == "ok");
+    CHECK(spanTree(connection) == "3000,3000");
     // The plan uses the rebuilt index, so the table was not left without it.
     Statement plan(connection, "EXPLAIN QUERY PLAN SELECT id FROM incidents WHERE external_id = 'e7'");
     std::string details;
@@ -183,6 +258,7 @@ TEST_CASE("a load into an empty store leaves its R*Tree and indexes as SpatiaLit
     db->addIncident(incidentAt("after", 125.0, 41.0));
     Connection connection(path, Connection::Mode::ReadWrite);
     CHECK(text(connection, "SELECT count(*) FROM idx_incidents_geom") == "1");
+    CHECK(spanTree(connection) == "1,1");
     CHECK(text(connection, "SELECT CheckSpatialIndex('incidents', 'geom')") == "1");
   }
   SUBCASE("a small load into a large table joins its R*Tree row by row, still consistent") {
@@ -203,5 +279,7 @@ TEST_CASE("a load into an empty store leaves its R*Tree and indexes as SpatiaLit
     CHECK(text(connection, "SELECT rtreecheck('idx_incidents_geom')") == "ok");
     CHECK(text(connection, "SELECT CheckSpatialIndex('incidents', 'geom')") == "1");
     CHECK(text(connection, "SELECT count(*) FROM idx_incidents_geom") == "3010");
+    CHECK(text(connection, "SELECT rtreecheck('incidents_span_rtree')") == "ok");
+    CHECK(spanTree(connection) == "3010,3010");
   }
 }

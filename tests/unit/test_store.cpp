@@ -8,10 +8,12 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <tuple>
 
 using namespace borderlens;
 using test::FixtureIds;
@@ -570,6 +572,59 @@ TEST_CASE("migrating a version-1 database keeps its records and builds the searc
   store::FilterSpec filter;
   filter.text = "丹东";
   CHECK(run(*db, filter).entities == std::set<core::RecordId>{1});
+}
+
+TEST_CASE("upgrading to version 5 fills the R*Tree on place and day span, and edits made with "
+          "other tools keep it up") {
+  TempDir dir;
+  const std::string path = dir.file("v4.db");
+  const auto day = [](int y, unsigned m, unsigned d) { return core::Date::ymd(y, m, d).firstDay(); };
+  {
+    store::sqlite::Connection connection(path, store::sqlite::Connection::Mode::Create);
+    store::sqlite::migrate(connection, 4);
+    // Three points in the box, two years apart, and one outside it.
+    store::sqlite::Statement insert(
+        connection,
+        "INSERT INTO incidents(id, kind, title, span_start, first_day, last_day, precision, "
+        "confidence, geom) VALUES(?, 'seizure', 'old', '', ?, ?, 'exact', 0.5, MakePoint(?, ?, 4326))");
+    const std::array<std::tuple<int, int, int, double, double>, 4> rows{{
+        {1, day(2016, 5, 1), day(2016, 5, 1), 124.40, 40.10},
+        {2, day(2018, 5, 1), day(2018, 6, 30), 124.41, 40.11},
+        {3, day(2017, 12, 31), day(2019, 1, 1), 124.42, 40.12},
+        {4, day(2018, 5, 1), day(2018, 5, 1), 126.00, 42.00},
+    }};
+    for (const auto& [id, first, last, lon, lat] : rows)
+      insert.bind(1, id).bind(2, first).bind(3, last).bind(4, lon).bind(5, lat).run();
+  }
+  auto db = store::openStore(path, store::OpenMode::ReadWrite);
+  REQUIRE(db->schemaVersion() == 5);
+  store::FilterSpec filter;
+  filter.bbox = geo::BBox{124.3, 40.0, 124.5, 40.2};
+  filter.window = {day(2018, 1, 1), day(2018, 12, 31)};
+  CHECK(run(*db, filter).incidents == std::set<core::RecordId>{2, 3});
+  filter.window = {day(2016, 1, 1), std::nullopt};
+  CHECK(run(*db, filter).incidents == std::set<core::RecordId>{1, 2, 3});
+  filter.window = {std::nullopt, day(2016, 12, 31)};
+  CHECK(run(*db, filter).incidents == std::set<core::RecordId>{1});
+
+  // As an analyst might with sqlite3 or QGIS: move one in time, one in space, delete one, add one.
+  {
+    store::sqlite::Connection connection(path, store::sqlite::Connection::Mode::ReadWrite);
+    connection.exec("UPDATE incidents SET first_day = " + std::to_string(day(2018, 2, 1)) +
+                    ", last_day = " + std::to_string(day(2018, 2, 1)) + " WHERE id = 1;"
+                    "UPDATE incidents SET geom = MakePoint(126.5, 42.5, 4326) WHERE id = 2;"
+                    "DELETE FROM incidents WHERE id = 3;"
+                    "UPDATE incidents SET geom = MakePoint(124.45, 40.15, 4326) WHERE id = 4;"
+                    "INSERT INTO incidents(id, kind, title, span_start, first_day, last_day, "
+                    "precision, confidence, geom) VALUES(5, 'seizure', 'new', '', " +
+                    std::to_string(day(2018, 7, 1)) + ", " + std::to_string(day(2018, 7, 1)) +
+                    ", 'exact', 0.5, MakePoint(124.35, 40.05, 4326));");
+    store::sqlite::Statement check(connection, "SELECT rtreecheck('incidents_span_rtree')");
+    REQUIRE(check.step());
+    CHECK(check.text(0) == "ok");
+  }
+  filter.window = {day(2018, 1, 1), day(2018, 12, 31)};
+  CHECK(run(*db, filter).incidents == std::set<core::RecordId>{1, 4, 5});
 }
 
 TEST_CASE("a bare libpq connection string is refused, not made into a file of that name") {

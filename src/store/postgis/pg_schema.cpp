@@ -267,6 +267,8 @@ void applyMigration(Connection& connection, LocalSpatialite& local, int version)
       dropBulkIndexesOfEmptyTables(connection);
       connection.command(kSchemaV4);
       break;
+    // Version 5 changed SQLite only: an R*Tree on place and day span together.
+    case 5: break;
     default: throw core::StoreError("no migration to schema version " + std::to_string(version));
   }
 }

@@ -3,6 +3,7 @@
 #include "core/errors.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <bit>
 #include <cmath>
@@ -13,16 +14,16 @@ namespace borderlens::store::sqlite {
 
 namespace {
 
-// One cell of a node: a leaf's row id or an inner node's child, and its box in the R*Tree's floats.
+constexpr std::size_t kMaxDimensions = 3;
+
+// One cell of a node: a leaf's row id or an inner node's child, and its box in the R*Tree's floats,
+// laid out as the R*Tree's columns are: min, max of each dimension in turn. A 2-D tree uses the
+// first four.
 struct Cell {
   std::int64_t id = 0;
-  float minX = 0;
-  float maxX = 0;
-  float minY = 0;
-  float maxY = 0;
+  std::array<float, 2 * kMaxDimensions> box{};
 };
 
-constexpr std::size_t kCellBytes = 8 + 4 * 4;
 constexpr float kInfinity = std::numeric_limits<float>::infinity();
 
 float roundedDown(double value) {
@@ -44,43 +45,52 @@ std::string quoted(const std::string& name) {
   return out + "\"";
 }
 
-// Sort-Tile-Recursive: orders `cells` into vertical slices by x, each slice by y, and cuts them
-// into nodes of at most `capacity` cells, spread evenly within a slice so that no node is left
-// with a handful. Returns each node's [begin, end) in the reordered cells. Ties fall to the id,
-// so the same input always packs the same way.
-std::vector<std::pair<std::size_t, std::size_t>> tile(std::vector<Cell>& cells, std::size_t capacity) {
-  const auto centreX = [](const Cell& c) { return double{c.minX} + c.maxX; };
-  const auto centreY = [](const Cell& c) { return double{c.minY} + c.maxY; };
-  const std::size_t count = cells.size();
-  const std::size_t nodes = (count + capacity - 1) / capacity;
-  const auto slices = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(nodes))));
-  const std::size_t perSlice = (nodes + slices - 1) / slices * capacity;
-  std::sort(cells.begin(), cells.end(), [&](const Cell& a, const Cell& b) {
-    return std::pair(centreX(a), a.id) < std::pair(centreX(b), b.id);
-  });
-  std::vector<std::pair<std::size_t, std::size_t>> ranges;
-  for (std::size_t begin = 0; begin < count; begin += perSlice) {
-    const std::size_t end = std::min(count, begin + perSlice);
-    std::sort(cells.begin() + static_cast<std::ptrdiff_t>(begin),
-              cells.begin() + static_cast<std::ptrdiff_t>(end), [&](const Cell& a, const Cell& b) {
-                return std::pair(centreY(a), a.id) < std::pair(centreY(b), b.id);
-              });
-    const std::size_t size = end - begin;
-    const std::size_t parts = (size + capacity - 1) / capacity;
-    for (std::size_t i = 0; i < parts; ++i)
-      ranges.emplace_back(begin + size * i / parts, begin + size * (i + 1) / parts);
+// Sort-Tile-Recursive: orders cells [begin, end) by their centre on dimension `dim` into slabs,
+// each slab in turn by the next dimension, and on the last one cuts them into nodes of at most
+// `capacity` cells, spread evenly within a slab so that no node is left with a handful. Appends
+// each node's [begin, end) to `ranges`. Ties fall to the id, so the same input always packs the
+// same way.
+void tile(std::vector<Cell>& cells, std::size_t begin, std::size_t end, std::size_t dim,
+          std::size_t dimensions, std::size_t capacity,
+          std::vector<std::pair<std::size_t, std::size_t>>& ranges) {
+  const auto centre = [dim](const Cell& c) { return double{c.box[2 * dim]} + c.box[2 * dim + 1]; };
+  std::sort(cells.begin() + static_cast<std::ptrdiff_t>(begin),
+            cells.begin() + static_cast<std::ptrdiff_t>(end), [&](const Cell& a, const Cell& b) {
+              return std::pair(centre(a), a.id) < std::pair(centre(b), b.id);
+            });
+  const std::size_t size = end - begin;
+  const std::size_t nodes = (size + capacity - 1) / capacity;
+  if (dim + 1 == dimensions) {
+    for (std::size_t i = 0; i < nodes; ++i)
+      ranges.emplace_back(begin + size * i / nodes, begin + size * (i + 1) / nodes);
+    return;
   }
+  const auto slabs = static_cast<std::size_t>(
+      std::ceil(std::pow(static_cast<double>(nodes), 1.0 / static_cast<double>(dimensions - dim))));
+  const std::size_t perSlab = (nodes + slabs - 1) / slabs * capacity;
+  for (std::size_t from = begin; from < end; from += perSlab)
+    tile(cells, from, std::min(end, from + perSlab), dim + 1, dimensions, capacity, ranges);
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> tile(std::vector<Cell>& cells,
+                                                      std::size_t dimensions, std::size_t capacity) {
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  tile(cells, 0, cells.size(), 0, dimensions, capacity, ranges);
   return ranges;
 }
 
 Cell boundsOf(const std::vector<Cell>& cells, std::pair<std::size_t, std::size_t> range,
               std::int64_t id) {
-  Cell out{id, kInfinity, -kInfinity, kInfinity, -kInfinity};
+  Cell out{id, {}};
+  for (std::size_t k = 0; k < out.box.size(); k += 2) {
+    out.box[k] = kInfinity;
+    out.box[k + 1] = -kInfinity;
+  }
   for (std::size_t i = range.first; i < range.second; ++i) {
-    out.minX = std::min(out.minX, cells[i].minX);
-    out.maxX = std::max(out.maxX, cells[i].maxX);
-    out.minY = std::min(out.minY, cells[i].minY);
-    out.maxY = std::max(out.maxY, cells[i].maxY);
+    for (std::size_t k = 0; k < out.box.size(); k += 2) {
+      out.box[k] = std::min(out.box[k], cells[i].box[k]);
+      out.box[k + 1] = std::max(out.box[k + 1], cells[i].box[k + 1]);
+    }
   }
   return out;
 }
@@ -96,41 +106,56 @@ std::uint8_t* putBigEndian(std::uint8_t* out, std::uint64_t value, int bytes) {
   return out;
 }
 
-// The shape of the R*Tree: its node size (the length of every node blob, the root's included).
-std::size_t checkedNodeSize(Connection& connection, const std::string& table) {
+// The shape of the R*Tree: its number of dimensions and its node size (the length of every node
+// blob, the root's included).
+struct Shape {
+  std::size_t dimensions = 0;
+  std::size_t nodeSize = 0;
+  std::size_t cellBytes() const { return 8 + 2 * 4 * dimensions; }
+};
+
+Shape checkedShape(Connection& connection, const std::string& table) {
   Statement schema(connection, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?");
   schema.bind(1, table);
   std::string sql = schema.step() ? schema.text(0) : std::string();
   std::transform(sql.begin(), sql.end(), sql.begin(), [](unsigned char c) { return std::tolower(c); });
   Statement columns(connection, "SELECT count(*) FROM pragma_table_info(?)");
   columns.bind(1, table);
-  if (sql.find("using rtree(") == std::string::npos || !columns.step() || columns.integer(0) != 5) {
-    throw core::StoreError(table + ": not a 2-D R*Tree of floats");
+  const std::int64_t count = columns.step() ? columns.integer(0) : 0;
+  // Auxiliary columns (+name) would be counted as coordinates.
+  if (sql.find("using rtree(") == std::string::npos || sql.find('+') != std::string::npos ||
+      (count != 5 && count != 7)) {
+    throw core::StoreError(table + ": not a 2-D or 3-D R*Tree of floats");
   }
+  Shape shape{static_cast<std::size_t>(count - 1) / 2, 0};
   Statement root(connection, "SELECT length(data) FROM " + quoted(table + "_node") +
                                  " WHERE nodeno = 1");
-  const auto size = root.step() ? static_cast<std::size_t>(root.integer(0)) : 0;
-  if (size < 4 + 3 * kCellBytes) throw core::StoreError(table + ": its root node is missing or too small");
-  return size;
+  shape.nodeSize = root.step() ? static_cast<std::size_t>(root.integer(0)) : 0;
+  if (shape.nodeSize < 4 + 3 * shape.cellBytes()) {
+    throw core::StoreError(table + ": its root node is missing or too small");
+  }
+  return shape;
 }
 
 } // namespace
 
 void packRtree(Connection& connection, const std::string& table, std::vector<RtreeBox> boxes) {
-  const std::size_t nodeSize = checkedNodeSize(connection, table);
-  const std::size_t capacity = (nodeSize - 4) / kCellBytes;
+  const Shape shape = checkedShape(connection, table);
+  const std::size_t capacity = (shape.nodeSize - 4) / shape.cellBytes();
+  const std::size_t coordinates = 2 * shape.dimensions;
 
   std::vector<Level> levels(1);
   levels[0].cells.reserve(boxes.size());
   for (const auto& box : boxes) {
-    levels[0].cells.push_back({box.id, roundedDown(box.minX), roundedUp(box.maxX),
-                               roundedDown(box.minY), roundedUp(box.maxY)});
+    levels[0].cells.push_back({box.id,
+                               {roundedDown(box.minX), roundedUp(box.maxX), roundedDown(box.minY),
+                                roundedUp(box.maxY), roundedDown(box.minZ), roundedUp(box.maxZ)}});
   }
   boxes = {};
   if (levels[0].cells.empty()) {
     levels[0].ranges.emplace_back(0, 0);
   } else {
-    levels[0].ranges = tile(levels[0].cells, capacity);
+    levels[0].ranges = tile(levels[0].cells, shape.dimensions, capacity);
   }
   // Each level above holds one cell per node below, its id the node's index in that level until
   // the node numbers are known.
@@ -140,7 +165,7 @@ void packRtree(Connection& connection, const std::string& table, std::vector<Rtr
     up.cells.reserve(below.ranges.size());
     for (std::size_t i = 0; i < below.ranges.size(); ++i)
       up.cells.push_back(boundsOf(below.cells, below.ranges[i], static_cast<std::int64_t>(i)));
-    up.ranges = tile(up.cells, capacity);
+    up.ranges = tile(up.cells, shape.dimensions, capacity);
     levels.push_back(std::move(up));
   }
 
@@ -157,7 +182,7 @@ void packRtree(Connection& connection, const std::string& table, std::vector<Rtr
   Statement node(connection, "INSERT INTO " + quoted(table + "_node") + "(nodeno, data) VALUES(?, ?)");
   Statement parent(connection,
                    "INSERT INTO " + quoted(table + "_parent") + "(nodeno, parentnode) VALUES(?, ?)");
-  std::vector<std::uint8_t> blob(nodeSize);
+  std::vector<std::uint8_t> blob(shape.nodeSize);
   std::vector<std::pair<std::int64_t, std::int64_t>> leafOf;
   leafOf.reserve(levels[0].cells.size());
   const std::size_t depth = levels.size() - 1;
@@ -174,8 +199,8 @@ void packRtree(Connection& connection, const std::string& table, std::vector<Rtr
         // An inner cell names its child node; the child's parent row points back here.
         const std::int64_t id = l == 0 ? cell.id : first[l - 1] + cell.id;
         out = putBigEndian(out, static_cast<std::uint64_t>(id), 8);
-        for (float coordinate : {cell.minX, cell.maxX, cell.minY, cell.maxY})
-          out = putBigEndian(out, std::bit_cast<std::uint32_t>(coordinate), 4);
+        for (std::size_t k = 0; k < coordinates; ++k)
+          out = putBigEndian(out, std::bit_cast<std::uint32_t>(cell.box[k]), 4);
         if (l == 0) leafOf.emplace_back(id, number);
       }
       node.bind(1, number).bindBlob(2, blob).run();

@@ -4,13 +4,13 @@
 #include "core/utf8.h"
 #include "store/filter_sql.h"
 #include "store/plain_point.h"
-#include "store/sqlite/rtree_pack.h"
 #include "store/sqlite/schema.h"
 
 // gaiageo.h needs sqlite3.h before it.
 #include <sqlite3.h>
 #include <spatialite/gaiageo.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <charconv>
@@ -196,23 +196,31 @@ bool SqliteStore::inTransaction() const { return sqlite3_get_autocommit(m_connec
 
 namespace {
 
-// SpatiaLite's per-row AFTER INSERT triggers on incidents.geom, each with what it does for all
-// the rows after id ?1 at once. The R*Tree rows are those CreateSpatialIndex() fills it with.
+// The per-row AFTER INSERT triggers on incidents (SpatiaLite's two on incidents.geom and the span
+// R*Tree's), each with what it does for all the rows after id ?1 at once, and the R*Tree it fills,
+// which fillIncidentRtrees() may pack instead. The R*Tree rows are those CreateSpatialIndex() fills
+// SpatiaLite's with.
 struct DeferredTrigger {
   const char* name;
   const char* bulkSql;
+  const char* rtree;
 };
-// kDeferredTriggers[kRtreeTrigger] fills the R*Tree: fillIncidentRtree() may pack it instead.
-constexpr std::size_t kRtreeTrigger = 0;
-constexpr std::array<DeferredTrigger, 2> kDeferredTriggers{{
+constexpr std::array<DeferredTrigger, 3> kDeferredTriggers{{
     {"gii_incidents_geom",
      "INSERT OR REPLACE INTO idx_incidents_geom(pkid, xmin, xmax, ymin, ymax) "
      "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) "
-     "FROM incidents WHERE id > ?1 AND MbrMinX(geom) IS NOT NULL"},
+     "FROM incidents WHERE id > ?1 AND MbrMinX(geom) IS NOT NULL",
+     kIncidentRtree},
+    {"incidents_span_rtree_insert",
+     "INSERT OR REPLACE INTO incidents_span_rtree "
+     "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom), first_day, last_day "
+     "FROM incidents WHERE id > ?1 AND MbrMinX(geom) IS NOT NULL",
+     kIncidentSpanRtree},
     {"tmi_incidents_geom",
      "UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
      "WHERE Lower(f_table_name) = Lower('incidents') AND Lower(f_geometry_column) = Lower('geom') "
-     "AND EXISTS (SELECT 1 FROM incidents WHERE id > ?1)"},
+     "AND EXISTS (SELECT 1 FROM incidents WHERE id > ?1)",
+     nullptr},
 }};
 
 } // namespace
@@ -274,10 +282,13 @@ void SqliteStore::flushDeferred() {
                  "(SELECT bl_search_text(title || ' ' || place || ' ' || description) AS body, id "
                  "FROM incidents WHERE id > ? ORDER BY id LIMIT -1) WHERE body <> ''");
   text.bind(1, *m_deferredAfter).run();
+  std::vector<std::string> rtrees;
   for (const auto& [index, sql] : m_droppedTriggers) {
-    if (index == kRtreeTrigger) {
-      fillIncidentRtree(*m_deferredAfter);
-    } else {
+    if (kDeferredTriggers[index].rtree) rtrees.emplace_back(kDeferredTriggers[index].rtree);
+  }
+  fillIncidentRtrees(*m_deferredAfter, rtrees);
+  for (const auto& [index, sql] : m_droppedTriggers) {
+    if (!kDeferredTriggers[index].rtree) {
       Statement bulk(*m_connection, kDeferredTriggers[index].bulkSql);
       bulk.bind(1, *m_deferredAfter).run();
     }
@@ -291,28 +302,23 @@ void SqliteStore::flushDeferred() {
   m_deferredAfter.reset();
 }
 
-void SqliteStore::fillIncidentRtree(core::RecordId after) {
+void SqliteStore::fillIncidentRtrees(core::RecordId after, const std::vector<std::string>& rtrees) {
+  if (rtrees.empty()) return;
   Statement held(*m_connection, "SELECT count(*) FROM idx_incidents_geom_rowid");
   Statement added(*m_connection, "SELECT count(*) FROM incidents WHERE id > ?");
   added.bind(1, after);
   held.step();
   added.step();
-  if (added.integer(0) < held.integer(0)) {
-    Statement bulk(*m_connection, kDeferredTriggers[kRtreeTrigger].bulkSql);
-    bulk.bind(1, after).run();
+  if (added.integer(0) >= held.integer(0)) {
+    packIncidentRtrees(*m_connection, rtrees);
     return;
   }
-  std::vector<RtreeBox> boxes;
-  {
-    Statement select(*m_connection,
-                     "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) "
-                     "FROM incidents WHERE MbrMinX(geom) IS NOT NULL");
-    while (select.step()) {
-      boxes.push_back({select.integer(0), select.real(1), select.real(2), select.real(3),
-                       select.real(4)});
+  for (const auto& trigger : kDeferredTriggers) {
+    if (trigger.rtree && std::find(rtrees.begin(), rtrees.end(), trigger.rtree) != rtrees.end()) {
+      Statement bulk(*m_connection, trigger.bulkSql);
+      bulk.bind(1, after).run();
     }
   }
-  packRtree(*m_connection, "idx_incidents_geom", std::move(boxes));
 }
 
 core::RecordId SqliteStore::addSource(const core::Source& source) {

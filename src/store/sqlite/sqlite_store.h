@@ -77,15 +77,15 @@ class SqliteStore final : public Store {
   core::RecordId insertIncident(const core::Incident& incident,
                                 const std::vector<std::uint8_t>& geometry,
                                 std::optional<double> borderKm);
-  // Inside a transaction, incidents join the R*Tree and the search index at the commit, in bulk:
+  // Inside a transaction, incidents join the R*Trees and the search index at the commit, in bulk:
   // SpatiaLite's per-row triggers cost more than the row (RTreeAlign prepares an INSERT for every
   // row). They are dropped until then, inside the transaction, so that a rollback restores them.
   void deferIncidentIndexes();
   // Writes what the transaction deferred; before commit and before reading those indexes.
   void flushDeferred();
-  // Fills the incidents R*Tree with the rows after `after`: packed anew when they are at least as
-  // many as those it holds, else row by row.
-  void fillIncidentRtree(core::RecordId after);
+  // Fills the incidents R*Trees named in `rtrees` with the rows after `after`: packed anew when
+  // they are at least as many as those held, else row by row.
+  void fillIncidentRtrees(core::RecordId after, const std::vector<std::string>& rtrees);
   bool hasBorder();
   // The border geometry, read once from border_lines and kept; null when there is none.
   const geo::BorderDistance* border();
