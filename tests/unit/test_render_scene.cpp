@@ -202,6 +202,29 @@ TEST_CASE("labels: higher priority wins a collision, no overlaps, deterministic"
   CHECK(atlas.hasGlyph(U'둥'));
 }
 
+TEST_CASE("labels: a romanized name's apostrophe and dashes are as wide as their ink, CJK as the font") {
+  render::GlyphAtlas atlas(render::kDefaultFont);
+  atlas.require("Sunch’ŏn Sunch'ŏn P’yŏngsŏng Tumen–Rajin “Hyesan” 丹东 단둥");
+  atlas.build();
+  const float em = render::GlyphAtlas::kBaseSize;
+  // The font sets ’ a full em wide (2048 of 2048 units); it sits in the name as ' does.
+  CHECK(atlas.measure("Sunch’ŏn", em) - atlas.measure("Sunch'ŏn", em) < 0.15f * em);
+  for (char32_t c : {U'’', U'–', U'“', U'”'}) {
+    CAPTURE(static_cast<std::uint32_t>(c));
+    const auto* g = atlas.glyph(c);
+    REQUIRE(g);
+    CHECK(g->advance < 0.6f * em);
+    // The ink starts at the pen, not half an em after it, and ends before the next letter.
+    const auto padding = static_cast<float>(render::GlyphAtlas::kPadding);
+    CHECK(g->x0 + padding >= -1.0f);
+    CHECK(g->x0 + padding < 0.15f * em);
+    CHECK(g->advance >= g->x1 - padding - 1.0f);
+  }
+  // Han and Hangul keep their full width.
+  CHECK(atlas.glyph(U'丹')->advance > 0.8f * em);
+  CHECK(atlas.glyph(U'단')->advance > 0.8f * em);
+}
+
 TEST_CASE("the GPU filter matches the store's semantics on the CPU") {
   const auto style = render::Style::parse(kStyle, "test.json");
   const auto scene = sampleScene(style);

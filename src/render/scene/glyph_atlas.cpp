@@ -18,6 +18,35 @@ struct GlyphAtlas::Font {
   float scale = 1;
 };
 
+namespace {
+
+// How a glyph sits on the line, in font units: its advance, and how far left of the font's place
+// it is drawn.
+struct Metrics {
+  int advance = 0;
+  int shift = 0;
+};
+
+// WenQuanYi Micro Hei sets the dashes, quotation marks and the rest of General Punctuation
+// (U+2010-U+205E) in a full em, as CJK text wants, with the ink of an opening quote at the em's
+// right and of a closing one at its left: in a romanized Korean name such as Sunch’ŏn the
+// apostrophe leaves a gap of a whole letter. Fonts made for both scripts narrow these glyphs
+// through OpenType's proportional widths ('palt'), which stb_truetype does not apply; here each
+// gets its ink's width with the narrower of its two side bearings on either side.
+Metrics metricsOf(const stbtt_fontinfo& font, char32_t codePoint) {
+  const int glyph = stbtt_FindGlyphIndex(&font, static_cast<int>(codePoint));
+  int advance = 0, bearing = 0;
+  stbtt_GetGlyphHMetrics(&font, glyph, &advance, &bearing);
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  if (codePoint < 0x2010 || codePoint > 0x205E || !stbtt_GetGlyphBox(&font, glyph, &x0, &y0, &x1, &y1)) {
+    return {advance, 0};
+  }
+  const int side = std::max(0, std::min(x0, advance - x1));
+  return {std::min(advance, x1 - x0 + 2 * side), std::max(0, x0 - side)};
+}
+
+} // namespace
+
 GlyphAtlas::GlyphAtlas(const std::string& fontPath, int fontIndex) : m_font(std::make_unique<Font>()) {
   std::ifstream in(fontPath, std::ios::binary | std::ios::ate);
   if (!in) throw std::runtime_error(fontPath + ": cannot read the label font");
@@ -109,18 +138,18 @@ void GlyphAtlas::build() {
       std::copy_n(r.pixels.begin() + y * r.w, r.w,
                   m_bitmap.begin() + (rect.y + y) * side + rect.x);
     }
-    int advance = 0, bearing = 0;
-    stbtt_GetCodepointHMetrics(&m_font->info, static_cast<int>(r.codePoint), &advance, &bearing);
     Glyph g;
     g.u0 = static_cast<float>(rect.x) * inv;
     g.v0 = static_cast<float>(rect.y) * inv;
     g.u1 = static_cast<float>(rect.x + r.w) * inv;
     g.v1 = static_cast<float>(rect.y + r.h) * inv;
-    g.x0 = static_cast<float>(r.xoff);
+    const Metrics metrics = metricsOf(m_font->info, r.codePoint);
+    const float shift = static_cast<float>(metrics.shift) * m_font->scale;
+    g.x0 = static_cast<float>(r.xoff) - shift;
     g.y0 = static_cast<float>(r.yoff);
-    g.x1 = static_cast<float>(r.xoff + r.w);
+    g.x1 = static_cast<float>(r.xoff + r.w) - shift;
     g.y1 = static_cast<float>(r.yoff + r.h);
-    g.advance = static_cast<float>(advance) * m_font->scale;
+    g.advance = static_cast<float>(metrics.advance) * m_font->scale;
     m_glyphs[r.codePoint] = g;
   }
   ++m_version;
