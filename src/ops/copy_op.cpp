@@ -53,7 +53,14 @@ void refuseUnlessEmpty(const store::Stats& stats, const std::string& location) {
 // older-schema database, or one holding records, is refused here, before it is opened for
 // writing (which would upgrade an older schema).
 void checkExistingDestination(const std::string& location) {
-  if (store::peekSchemaVersion(location) == 0) return;
+  const int version = store::peekSchemaVersion(location);
+  if (version == 0) return;
+  if (version < store::kSchemaVersion) {
+    throw core::SchemaMismatch(core::redactSecrets(location) + ": schema version " +
+                               std::to_string(version) + " is older than " +
+                               std::to_string(store::kSchemaVersion) +
+                               "; upgrade it with borderlens init, or copy into a new database");
+  }
   auto existing = store::openStore(location, store::OpenMode::ReadOnly);
   refuseUnlessEmpty(existing->stats(), existing->location());
 }
@@ -135,7 +142,6 @@ CopyReport runCopy(const CopyOptions& options, const core::Progress& progress) {
   CopyReport report;
   auto source = store::openStore(options.source, store::OpenMode::ReadOnly);
   report.source = source->location();
-  report.schemaVersion = source->schemaVersion();
   // One read transaction over every table: a copy taken while others import is one state of the
   // source, never half of an import.
   store::Transaction snapshot(*source);
@@ -158,6 +164,7 @@ CopyReport runCopy(const CopyOptions& options, const core::Progress& progress) {
   try {
     destination = store::openStore(options.destination, store::OpenMode::Create);
     report.destination = destination->location();
+    report.schemaVersion = destination->schemaVersion();
     store::Transaction transaction(*destination);
     // Checked again inside the transaction: another writer may have come in since the first look.
     const store::Stats before = destination->stats();

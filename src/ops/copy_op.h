@@ -28,7 +28,7 @@ struct CopyReport {
   std::string source;       // Store::location(): passwords redacted
   std::string destination;  // likewise
   bool created = false;     // the destination file did not exist before this run
-  int schemaVersion = 0;
+  int schemaVersion = 0;    // the destination's, which a copy writes at this build's version
   std::vector<CopyTableReport> tables;  // in store::dumpTables() order
   std::int64_t totalRows = 0;
 };

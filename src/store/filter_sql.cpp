@@ -202,7 +202,8 @@ FilterSql entityConditions(const FilterSpec& filter, SqlDialect dialect,
 }
 
 FilterSql incidentConditions(const FilterSpec& filter, SqlDialect dialect,
-                             const std::string& textQuery, const std::optional<IdSlice>& slice) {
+                             const std::string& textQuery, const std::optional<IdSlice>& slice,
+                             IncidentRtrees rtrees) {
   Where where(dialect);
   IndexRows index{"idx_incidents_geom", {}};
   if (slice) {
@@ -226,7 +227,9 @@ FilterSql incidentConditions(const FilterSpec& filter, SqlDialect dialect,
   }
   // With a time window, the R*Tree on place and day span yields only the incidents in both: a
   // tenth of those in the box for two years out of twenty.
-  if (!window.empty()) index = {"incidents_span_rtree", index.more + window};
+  if (!window.empty() && rtrees == IncidentRtrees::PlaceAndSpan) {
+    index = {"incidents_span_rtree", index.more + window};
+  }
   addSpatialConditions(where, filter, "i", index);
   if (!filter.incidentKinds.empty()) where.add("i.kind" + where.inList(filter.incidentKinds));
   if (filter.minConfidence) where.add("i.confidence >= " + where.param(*filter.minConfidence));

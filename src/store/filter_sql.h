@@ -54,11 +54,16 @@ std::string searchQuery(const std::string& text);
 FilterSql entityConditions(const FilterSpec& filter, SqlDialect dialect,
                            const std::string& textQuery);
 
+// The R*Trees a SpatiaLite database keeps over incidents: SpatiaLite's on place, and from schema 5
+// on, incidents_span_rtree on place and day span together.
+enum class IncidentRtrees { Place, PlaceAndSpan };
+
 // The filter over `incidents i`; textQuery as for entityConditions. With a slice, only the
-// incidents whose id lies in it.
+// incidents whose id lies in it. `rtrees`: what the SpatiaLite database has (PostGIS ignores it).
 FilterSql incidentConditions(const FilterSpec& filter, SqlDialect dialect,
                              const std::string& textQuery,
-                             const std::optional<IdSlice>& slice = std::nullopt);
+                             const std::optional<IdSlice>& slice = std::nullopt,
+                             IncidentRtrees rtrees = IncidentRtrees::PlaceAndSpan);
 
 // The incidents of part `part` of `parts` (see QueryOptions::parts), given the smallest and
 // largest incident id in the reader's snapshot: an equal share of that range (empty when there

@@ -19,6 +19,10 @@
 namespace borderlens::store {
 
 inline constexpr int kSchemaVersion = 5;
+// A read-only open takes a database of this schema or later as it is, so that a newer borderlens
+// still reads, renders and exports a database nobody has upgraded yet: version 5 added only an
+// index, which reads of an older database do without. Older ones need `borderlens init`.
+inline constexpr int kOldestReadableSchemaVersion = 4;
 
 // What a store makes of a plain point ("POINT(x y)", store/plain_point.h) alone: its stored
 // encoding (SpatiaLite blob or WKB) and its distance to the border.

@@ -465,19 +465,44 @@ TEST_CASE("copy: sources of another schema, and copying onto itself, are refused
   CHECK(code == core::ExitCode::DatabaseUnavailable);
   CHECK(!std::filesystem::exists(dir.file("copy.db")));
 
-  setSchemaVersion(dir.file("fixture.db"), store::kSchemaVersion - 1);
+  setSchemaVersion(dir.file("fixture.db"), store::kOldestReadableSchemaVersion - 1);
   CHECK(contains(thrownBy([&] { copyDatabase(dir.file("fixture.db"), dir.file("copy.db")); }, &code),
                  "upgrade it with: borderlens init"));
   CHECK(code == core::ExitCode::SchemaMismatch);
   CHECK(!std::filesystem::exists(dir.file("copy.db")));
   // Refusing did not upgrade it.
-  CHECK(store::peekSchemaVersion(dir.file("fixture.db")) == store::kSchemaVersion - 1);
+  CHECK(store::peekSchemaVersion(dir.file("fixture.db")) == store::kOldestReadableSchemaVersion - 1);
 
   setSchemaVersion(dir.file("fixture.db"), store::kSchemaVersion + 1);
   CHECK(contains(thrownBy([&] { copyDatabase(dir.file("fixture.db"), dir.file("copy.db")); }, &code),
                  "newer than this borderlens supports"));
   CHECK(code == core::ExitCode::SchemaMismatch);
   CHECK(!std::filesystem::exists(dir.file("copy.db")));
+}
+
+TEST_CASE("copy: a source of an older readable schema is copied as it is into this build's "
+          "schema, and an older destination is refused") {
+  TempDir dir;
+  fixtureDatabase(dir.file("fixture.db"));
+  auto current = store::openStore(dir.file("fixture.db"), store::OpenMode::ReadOnly);
+  const Image expected = dumpImage(*current);
+  current.reset();
+  setSchemaVersion(dir.file("fixture.db"), store::kOldestReadableSchemaVersion);
+  const ops::CopyReport report = copyDatabase(dir.file("fixture.db"), dir.file("copy.db"));
+  CHECK(report.schemaVersion == store::kSchemaVersion);
+  CHECK(store::peekSchemaVersion(dir.file("copy.db")) == store::kSchemaVersion);
+  // Reading it did not upgrade it.
+  CHECK(store::peekSchemaVersion(dir.file("fixture.db")) == store::kOldestReadableSchemaVersion);
+  checkSame(expected, dumpImage(*store::openStore(dir.file("copy.db"), store::OpenMode::ReadOnly)));
+
+  // An empty destination of an older schema: copy would upgrade it on opening it to write.
+  { store::openStore(dir.file("empty.db"), store::OpenMode::Create); }
+  setSchemaVersion(dir.file("empty.db"), store::kOldestReadableSchemaVersion);
+  core::ExitCode code = core::ExitCode::Ok;
+  CHECK(contains(thrownBy([&] { copyDatabase(dir.file("copy.db"), dir.file("empty.db")); }, &code),
+                 "is older than " + std::to_string(store::kSchemaVersion)));
+  CHECK(code == core::ExitCode::SchemaMismatch);
+  CHECK(store::peekSchemaVersion(dir.file("empty.db")) == store::kOldestReadableSchemaVersion);
 }
 
 TEST_CASE("copy: a cancelled copy leaves no new file, and an empty destination empty") {

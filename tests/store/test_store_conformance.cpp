@@ -987,6 +987,22 @@ TEST_CASE("postgis: opening checks the schema version and changes nothing it ref
     next.names = {{"Next Co", core::Script::Latin, "en", true, ""}};
     CHECK(db->addEntity(next) == 2);
   }
+  SUBCASE("a version-4 database is read as it is, read-only, and upgraded read-write") {
+    {
+      store::postgis::Connection connection(store::postgis::conninfoOf(location), location);
+      store::postgis::LocalSpatialite local;
+      store::postgis::migrate(connection, local, store::kOldestReadableSchemaVersion);
+    }
+    {
+      auto reader = store::openStore(location, store::OpenMode::ReadOnly);
+      CHECK(reader->schemaVersion() == store::kOldestReadableSchemaVersion);
+      CHECK(reader->stats().incidents == 0);
+    }
+    CHECK(store::peekSchemaVersion(location) == store::kOldestReadableSchemaVersion);
+    CHECK(store::openStore(location, store::OpenMode::ReadWrite)->schemaVersion() ==
+          store::kSchemaVersion);
+    CHECK(store::peekSchemaVersion(location) == store::kSchemaVersion);
+  }
   SUBCASE("read-only never writes") {
     { test::fillFixture(*store::openStore(location, store::OpenMode::Create)); }
     auto db = store::openStore(location, store::OpenMode::ReadOnly);

@@ -574,8 +574,8 @@ TEST_CASE("migrating a version-1 database keeps its records and builds the searc
   CHECK(run(*db, filter).entities == std::set<core::RecordId>{1});
 }
 
-TEST_CASE("upgrading to version 5 fills the R*Tree on place and day span, and edits made with "
-          "other tools keep it up") {
+TEST_CASE("a version-4 file is read as it is, and upgraded to version 5 fills the R*Tree on place "
+          "and day span, which edits made with other tools keep up") {
   TempDir dir;
   const std::string path = dir.file("v4.db");
   const auto day = [](int y, unsigned m, unsigned d) { return core::Date::ymd(y, m, d).firstDay(); };
@@ -596,12 +596,22 @@ TEST_CASE("upgrading to version 5 fills the R*Tree on place and day span, and ed
     for (const auto& [id, first, last, lon, lat] : rows)
       insert.bind(1, id).bind(2, first).bind(3, last).bind(4, lon).bind(5, lat).run();
   }
-  auto db = store::openStore(path, store::OpenMode::ReadWrite);
-  REQUIRE(db->schemaVersion() == 5);
   store::FilterSpec filter;
   filter.bbox = geo::BBox{124.3, 40.0, 124.5, 40.2};
   filter.window = {day(2018, 1, 1), day(2018, 12, 31)};
+  {
+    // Read-only, it is read as it is, through SpatiaLite's R*Tree, and left at version 4.
+    auto reader = store::openStore(path, store::OpenMode::ReadOnly);
+    CHECK(reader->schemaVersion() == 4);
+    CHECK(reader->stats().schemaVersion == 4);
+    CHECK(run(*reader, filter).incidents == std::set<core::RecordId>{2, 3});
+    CHECK(reader->countIncidents(filter) == 2);
+  }
+  CHECK(store::peekSchemaVersion(path) == 4);
+  auto db = store::openStore(path, store::OpenMode::ReadWrite);
+  REQUIRE(db->schemaVersion() == 5);
   CHECK(run(*db, filter).incidents == std::set<core::RecordId>{2, 3});
+  CHECK(db->countIncidents(filter) == 2);
   filter.window = {day(2016, 1, 1), std::nullopt};
   CHECK(run(*db, filter).incidents == std::set<core::RecordId>{1, 2, 3});
   filter.window = {std::nullopt, day(2016, 12, 31)};

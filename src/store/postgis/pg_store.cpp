@@ -148,14 +148,15 @@ PgStore::PgStore(const std::string& location, OpenMode mode)
     throw core::DatabaseUnavailable(c.location() + ": no borderlens tables in this database "
                                     "(create them with: borderlens init " + c.location() + ")");
   }
-  if (version < kSchemaVersion && mode == OpenMode::ReadOnly) {
+  if (version < kOldestReadableSchemaVersion && mode == OpenMode::ReadOnly) {
     throw core::SchemaMismatch(c.location() + ": schema version " + std::to_string(version) +
-                               " is older than " + std::to_string(kSchemaVersion) +
-                               "; upgrade it with: borderlens init " + c.location());
+                               " is older than this borderlens reads (" +
+                               std::to_string(kOldestReadableSchemaVersion) +
+                               " or later); upgrade it with: borderlens init " + c.location());
   }
-  if (version < kSchemaVersion) migrate(c, m_local, kSchemaVersion);
+  if (version < kSchemaVersion && !m_readOnly) migrate(c, m_local, kSchemaVersion);
   if (m_readOnly) c.command("SET default_transaction_read_only = on");
-  m_schemaVersion = kSchemaVersion;
+  m_schemaVersion = m_readOnly ? version : kSchemaVersion;
 }
 
 PgStore::~PgStore() = default;

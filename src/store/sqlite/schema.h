@@ -10,6 +10,8 @@ namespace borderlens::store::sqlite {
 // The R*Trees over incidents: SpatiaLite's on (x, y), and ours on (x, y, day span).
 inline constexpr const char* kIncidentRtree = "idx_incidents_geom";
 inline constexpr const char* kIncidentSpanRtree = "incidents_span_rtree";
+// The schema version that added kIncidentSpanRtree.
+inline constexpr int kSpanRtreeSchemaVersion = 5;
 
 // The schema version stored in the file: 0 for a file with no tables at all (a new database).
 // Throws core::DatabaseUnavailable for a SQLite file that is not a borderlens database.

@@ -162,14 +162,15 @@ SqliteStore::SqliteStore(const std::string& path, OpenMode mode) {
     throw core::DatabaseUnavailable(path + ": an empty file, not a borderlens database "
                                     "(create one with: borderlens init " + path + ")");
   }
-  if (version < kSchemaVersion && mode == OpenMode::ReadOnly) {
+  if (version < kOldestReadableSchemaVersion && mode == OpenMode::ReadOnly) {
     throw core::SchemaMismatch(path + ": schema version " + std::to_string(version) +
-                               " is older than " + std::to_string(kSchemaVersion) +
-                               "; upgrade it with: borderlens init " + path);
+                               " is older than this borderlens reads (" +
+                               std::to_string(kOldestReadableSchemaVersion) +
+                               " or later); upgrade it with: borderlens init " + path);
   }
-  if (version < kSchemaVersion) migrate(*m_connection, kSchemaVersion);
+  if (version < kSchemaVersion && mode != OpenMode::ReadOnly) migrate(*m_connection, kSchemaVersion);
   registerFunctions(*m_connection);
-  m_schemaVersion = kSchemaVersion;
+  m_schemaVersion = mode == OpenMode::ReadOnly ? version : kSchemaVersion;
 }
 
 std::string SqliteStore::location() const { return m_connection->path(); }
@@ -300,6 +301,11 @@ void SqliteStore::flushDeferred() {
   m_droppedIndexes.clear();
   m_newIncidents.clear();
   m_deferredAfter.reset();
+}
+
+IncidentRtrees SqliteStore::incidentRtrees() const {
+  return m_schemaVersion >= kSpanRtreeSchemaVersion ? IncidentRtrees::PlaceAndSpan
+                                                    : IncidentRtrees::Place;
 }
 
 void SqliteStore::fillIncidentRtrees(core::RecordId after, const std::vector<std::string>& rtrees) {
@@ -637,7 +643,8 @@ void SqliteStore::forEachFeature(const FilterSpec& filter, const QueryOptions& o
   if (filter.wantsIncidents()) {
     const FilterSql where = incidentConditions(
         filter, SqlDialect::Spatialite, match,
-        options.parts > 1 ? idSlice(incidentIdRange(), options.part, options.parts) : std::nullopt);
+        options.parts > 1 ? idSlice(incidentIdRange(), options.part, options.parts) : std::nullopt,
+        incidentRtrees());
     // Most incidents link no entity: one index probe per row spares them the three lists, each
     // of which sets up a sorter; the few linked rows ask for them with a statement of their own.
     // A probe per list took a tenth of a 141,506-row viewport query.
@@ -750,7 +757,8 @@ std::vector<std::unique_ptr<Store>> SqliteStore::snapshotReaders(unsigned count)
 std::uint64_t SqliteStore::countIncidents(const FilterSpec& filter) {
   if (!filter.wantsIncidents()) return 0;
   flushDeferred();
-  const FilterSql where = incidentConditions(filter, SqlDialect::Spatialite, searchQuery(filter.text));
+  const FilterSql where = incidentConditions(filter, SqlDialect::Spatialite,
+                                             searchQuery(filter.text), std::nullopt, incidentRtrees());
   Statement count(*m_connection, "SELECT count(*) FROM incidents i WHERE 1 = 1" + where.conditions);
   bindAll(count, where);
   count.step();

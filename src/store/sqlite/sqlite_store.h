@@ -1,6 +1,7 @@
 #pragma once
 
 #include "geo/border_distance.h"
+#include "store/filter_sql.h"
 #include "store/sqlite/connection.h"
 #include "store/store.h"
 
@@ -86,6 +87,8 @@ class SqliteStore final : public Store {
   // Fills the incidents R*Trees named in `rtrees` with the rows after `after`: packed anew when
   // they are at least as many as those held, else row by row.
   void fillIncidentRtrees(core::RecordId after, const std::vector<std::string>& rtrees);
+  // The incident R*Trees this file has: a read-only open of schema 4 has no span R*Tree.
+  IncidentRtrees incidentRtrees() const;
   bool hasBorder();
   // The border geometry, read once from border_lines and kept; null when there is none.
   const geo::BorderDistance* border();
