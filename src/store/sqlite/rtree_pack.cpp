@@ -139,7 +139,7 @@ Shape checkedShape(Connection& connection, const std::string& table) {
 
 } // namespace
 
-void packRtree(Connection& connection, const std::string& table, std::vector<RtreeBox> boxes) {
+void packRtree(Connection& connection, const std::string& table, const std::vector<RtreeBox>& boxes) {
   const Shape shape = checkedShape(connection, table);
   const std::size_t capacity = (shape.nodeSize - 4) / shape.cellBytes();
   const std::size_t coordinates = 2 * shape.dimensions;
@@ -151,7 +151,6 @@ void packRtree(Connection& connection, const std::string& table, std::vector<Rtr
                                {roundedDown(box.minX), roundedUp(box.maxX), roundedDown(box.minY),
                                 roundedUp(box.maxY), roundedDown(box.minZ), roundedUp(box.maxZ)}});
   }
-  boxes = {};
   if (levels[0].cells.empty()) {
     levels[0].ranges.emplace_back(0, 0);
   } else {

@@ -27,6 +27,6 @@ struct RtreeBox {
 // packed one. Coordinates are rounded outward to 32-bit floats, as the R*Tree itself stores them,
 // so a box never shrinks. Throws core::StoreError when the table is not a 2-D or 3-D float R*Tree.
 // Must run inside the caller's transaction, with no statement active on it.
-void packRtree(Connection& connection, const std::string& table, std::vector<RtreeBox> boxes);
+void packRtree(Connection& connection, const std::string& table, const std::vector<RtreeBox>& boxes);
 
 } // namespace borderlens::store::sqlite

@@ -1,9 +1,8 @@
 #include "store/sqlite/schema.h"
 
-#include "store/sqlite/rtree_pack.h"
-
 #include "core/errors.h"
 #include "core/utf8.h"
+#include "store/sqlite/rtree_pack.h"
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -248,8 +247,7 @@ void packIncidentRtrees(Connection& connection, const std::vector<std::string>& 
                        static_cast<double>(select.integer(6))});
     }
   }
-  for (std::size_t i = 0; i < tables.size(); ++i)
-    packRtree(connection, tables[i], i + 1 == tables.size() ? std::move(boxes) : boxes);
+  for (const auto& table : tables) packRtree(connection, table, boxes);
 }
 
 void registerFunctions(Connection& connection) {
