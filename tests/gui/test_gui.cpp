@@ -122,7 +122,9 @@ TEST_CASE("a file dropped on the window is imported in the background and shown"
   ui::ViewModel& model = app.model();
   const auto before = model.scene.features.size();
   ui::startImport(model, {csv});
-  for (int i = 0; i < 600 && (model.job.running() || model.reloadAfterJob); ++i) {
+  // A deadline, not a count of frames: a loaded machine (the sanitizer build in CI) is slow.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while ((model.job.running() || model.reloadAfterJob) && std::chrono::steady_clock::now() < deadline) {
     app.frame(0.016f);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -141,7 +143,8 @@ TEST_CASE("the export dialog's actions write the view's layers and image without
   ui::App app(options);
   ui::ViewModel& model = app.model();
   const auto wait = [&] {
-    for (int i = 0; i < 1000 && model.job.running(); ++i) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (model.job.running() && std::chrono::steady_clock::now() < deadline) {
       app.frame(0.016f);
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
