@@ -299,6 +299,70 @@ TEST_CASE("GeoPackage: split layers, QGIS styles, sources table and metadata") {
   GDALClose(dataset);
 }
 
+namespace {
+
+std::string firstValue(GDALDatasetH dataset, const std::string& sql) {
+  OGRLayerH result = GDALDatasetExecuteSQL(dataset, sql.c_str(), nullptr, nullptr);
+  if (!result) return "(no result for " + sql + ")";
+  std::string value = "(no row)";
+  if (OGRFeatureH row = OGR_L_GetNextFeature(result)) {
+    value = OGR_F_GetFieldAsString(row, 0);
+    OGR_F_Destroy(row);
+  }
+  GDALDatasetReleaseResultSet(dataset, result);
+  return value;
+}
+
+} // namespace
+
+TEST_CASE("GeoPackage: every geometry table has a packed R*Tree of its features, and edits keep it up") {
+  Fixture fx;
+  const std::string output = fx.dir.file("out.gpkg");
+  exports::writeVectorExport(*fx.store, optionsFor(VectorFormat::GeoPackage, output));
+
+  GDALDatasetH dataset = GDALOpenEx(output.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
+  REQUIRE(dataset);
+  int tables = 0;
+  for (int i = 0; i < GDALDatasetGetLayerCount(dataset); ++i) {
+    OGRLayerH layer = GDALDatasetGetLayer(dataset, i);
+    if (OGR_L_GetGeomType(layer) == wkbNone) continue;
+    ++tables;
+    const std::string table = OGR_L_GetName(layer);
+    const std::string rtree = "rtree_" + table + "_geom";
+    CAPTURE(table);
+    CHECK(firstValue(dataset, "SELECT count(*) FROM \"" + rtree + "\"") ==
+          firstValue(dataset, "SELECT count(*) FROM \"" + table + "\" WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)"));
+    CHECK(firstValue(dataset, "SELECT count(*) FROM \"" + rtree + "\"") != "0");
+    CHECK(firstValue(dataset, "SELECT rtreecheck('" + rtree + "')") == "ok");
+    // Each box holds its feature (the R*Tree's floats round outward).
+    CHECK(firstValue(dataset, "SELECT count(*) FROM \"" + table + "\" t JOIN \"" + rtree +
+                                  "\" r ON r.id = t.fid WHERE r.minx > ST_MinX(t.geom) OR r.maxx < ST_MaxX(t.geom) "
+                                  "OR r.miny > ST_MinY(t.geom) OR r.maxy < ST_MaxY(t.geom)") == "0");
+    CHECK(firstValue(dataset, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '" + rtree +
+                                  "_%'") == "6");
+    CHECK(firstValue(dataset, "SELECT count(*) FROM gpkg_extensions WHERE table_name = '" + table +
+                                  "' AND extension_name = 'gpkg_rtree_index'") == "1");
+  }
+  CHECK(tables == 5);  // entities, designations, incidents_point, incidents_polygon, links
+
+  // A point added afterwards, as QGIS would, is found through the index.
+  OGRLayerH points = GDALDatasetGetLayerByName(dataset, "incidents_point");
+  REQUIRE(points);
+  OGRFeatureH added = OGR_F_Create(OGR_L_GetLayerDefn(points));
+  OGRGeometryH point = OGR_G_CreateGeometry(wkbPoint);
+  OGR_G_SetPoint_2D(point, 0, 100.5, 10.5);
+  OGR_F_SetGeometryDirectly(added, point);
+  const OGRErr created = OGR_L_CreateFeature(points, added);
+  OGR_F_Destroy(added);
+  REQUIRE(created == OGRERR_NONE);
+  OGR_L_SetSpatialFilterRect(points, 100, 10, 101, 11);
+  CHECK(OGR_L_GetFeatureCount(points, TRUE) == 1);
+  OGR_L_SetSpatialFilterRect(points, 60, 0, 61, 1);
+  CHECK(OGR_L_GetFeatureCount(points, TRUE) == 0);
+  OGR_L_SetSpatialFilter(points, nullptr);
+  GDALClose(dataset);
+}
+
 TEST_CASE("Shapefile: UTF-8 code page, field name map, and long text cut at a character boundary") {
   Fixture fx;
   core::Incident incident;
