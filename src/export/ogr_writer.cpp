@@ -181,7 +181,7 @@ class OgrWriter : public VectorWriter {
     setFields(feature, part.fields, record);
     OGR_F_SetFID(feature, OGRNullFID);
     if (OGR_L_CreateFeature(part.layer, feature) != OGRERR_NONE) fail("cannot write a feature of " + part.name);
-    if (!part.rtree.empty()) keepBox(part, feature);
+    if (!part.index.rtree.empty()) keepBox(part.index, feature);
     ++m_result.written;
   }
 
@@ -211,7 +211,7 @@ class OgrWriter : public VectorWriter {
       fail("cannot commit layer " + m_def->name);
     }
     for (auto& [family, part] : m_parts) {
-      if (!part.rtree.empty()) m_pendingIndexes.push_back({part.rtree, part.insertTrigger, std::move(part.boxes)});
+      if (!part.index.rtree.empty()) m_pendingIndexes.push_back(std::move(part.index));
     }
     if (m_result.skipped) {
       m_warnings.push_back(std::string(m_def->name) + ": FlatGeobuf holds no features without geometry; " +
@@ -247,6 +247,13 @@ class OgrWriter : public VectorWriter {
   std::vector<std::string> warnings() const override { return m_warnings; }
 
  private:
+  // A GeoPackage table's R*Tree, packed at the finish (see deferSpatialIndex).
+  struct PendingIndex {
+    std::string rtree;
+    std::string insertTrigger;
+    std::vector<store::sqlite::RtreeBox> boxes;
+  };
+
   struct Part {
     std::string name;
     OGRLayerH layer = nullptr;
@@ -254,16 +261,7 @@ class OgrWriter : public VectorWriter {
     bool multi = false;
     std::vector<int> fields;  // OGR field index per layer field
     gdal::Feature feature;    // reused for every record rather than created and destroyed for each
-    // A GeoPackage part's R*Tree, filled at the finish (see deferSpatialIndex).
-    std::string rtree;
-    std::string insertTrigger;
-    std::vector<store::sqlite::RtreeBox> boxes;
-  };
-
-  struct PendingIndex {
-    std::string rtree;
-    std::string insertTrigger;
-    std::vector<store::sqlite::RtreeBox> boxes;
+    PendingIndex index;       // GeoPackage only; rtree empty elsewhere
   };
 
   [[noreturn]] void fail(const std::string& what) const {
@@ -345,20 +343,21 @@ class OgrWriter : public VectorWriter {
   // go in, and packPendingIndexes() packs the tree (Sort-Tile-Recursive, as the store packs
   // SpatiaLite's) and puts the trigger back, so that later edits keep the index up.
   void deferSpatialIndex(Part& part) {
-    part.rtree = "rtree_" + part.name + "_geom";
+    PendingIndex& index = part.index;
+    index.rtree = "rtree_" + part.name + "_geom";
     runSql("SELECT CreateSpatialIndex(" + quoted(part.name, '\'') + ", 'geom')");
     OGRLayerH found = GDALDatasetExecuteSQL(
         m_dataset.get(),
-        ("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = " + quoted(part.rtree + "_insert", '\''))
+        ("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = " + quoted(index.rtree + "_insert", '\''))
             .c_str(),
         nullptr, nullptr);
     if (found) {
       gdal::Feature row(OGR_L_GetNextFeature(found));
-      if (row && OGR_F_IsFieldSetAndNotNull(row.get(), 0)) part.insertTrigger = OGR_F_GetFieldAsString(row.get(), 0);
+      if (row && OGR_F_IsFieldSetAndNotNull(row.get(), 0)) index.insertTrigger = OGR_F_GetFieldAsString(row.get(), 0);
       GDALDatasetReleaseResultSet(m_dataset.get(), found);
     }
-    if (part.insertTrigger.empty()) fail("GDAL made no insert trigger for the spatial index of " + part.name);
-    runSql("DROP TRIGGER " + quoted(part.rtree + "_insert", '"'));
+    if (index.insertTrigger.empty()) fail("GDAL made no insert trigger for the spatial index of " + part.name);
+    runSql("DROP TRIGGER " + quoted(index.rtree + "_insert", '"'));
   }
 
   void runSql(const std::string& sql) {
@@ -379,12 +378,12 @@ class OgrWriter : public VectorWriter {
   }
 
   // What the set-aside insert trigger would have put in the R*Tree.
-  static void keepBox(Part& part, OGRFeatureH feature) {
+  static void keepBox(PendingIndex& index, OGRFeatureH feature) {
     OGRGeometryH geometry = OGR_F_GetGeometryRef(feature);
     if (!geometry || OGR_G_IsEmpty(geometry)) return;
     OGREnvelope envelope;
     OGR_G_GetEnvelope(geometry, &envelope);
-    part.boxes.push_back({OGR_F_GetFID(feature), envelope.MinX, envelope.MaxX, envelope.MinY, envelope.MaxY, 0, 0});
+    index.boxes.push_back({OGR_F_GetFID(feature), envelope.MinX, envelope.MaxX, envelope.MinY, envelope.MaxY, 0, 0});
   }
 
   // Runs after GDAL has closed the file, through a connection of the store's.
