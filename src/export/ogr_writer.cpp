@@ -345,19 +345,17 @@ class OgrWriter : public VectorWriter {
   void deferSpatialIndex(Part& part) {
     PendingIndex& index = part.index;
     index.rtree = "rtree_" + part.name + "_geom";
-    runSql("SELECT CreateSpatialIndex(" + quoted(part.name, '\'') + ", 'geom')");
-    OGRLayerH found = GDALDatasetExecuteSQL(
-        m_dataset.get(),
-        ("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = " + quoted(index.rtree + "_insert", '\''))
-            .c_str(),
-        nullptr, nullptr);
+    runSql("SELECT CreateSpatialIndex(" + store::sqlite::quotedLiteral(part.name) + ", 'geom')");
+    const std::string select = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = " +
+                               store::sqlite::quotedLiteral(index.rtree + "_insert");
+    OGRLayerH found = GDALDatasetExecuteSQL(m_dataset.get(), select.c_str(), nullptr, nullptr);
     if (found) {
       gdal::Feature row(OGR_L_GetNextFeature(found));
       if (row && OGR_F_IsFieldSetAndNotNull(row.get(), 0)) index.insertTrigger = OGR_F_GetFieldAsString(row.get(), 0);
       GDALDatasetReleaseResultSet(m_dataset.get(), found);
     }
     if (index.insertTrigger.empty()) fail("GDAL made no insert trigger for the spatial index of " + part.name);
-    runSql("DROP TRIGGER " + quoted(index.rtree + "_insert", '"'));
+    runSql("DROP TRIGGER " + store::sqlite::quotedIdentifier(index.rtree + "_insert"));
   }
 
   void runSql(const std::string& sql) {
@@ -365,16 +363,6 @@ class OgrWriter : public VectorWriter {
     OGRLayerH result = GDALDatasetExecuteSQL(m_dataset.get(), sql.c_str(), nullptr, nullptr);
     if (result) GDALDatasetReleaseResultSet(m_dataset.get(), result);
     if (CPLGetLastErrorType() >= CE_Failure) fail("cannot run " + sql);
-  }
-
-  // SQL's quoting: 'a literal' or "an identifier", the quote doubled inside.
-  static std::string quoted(const std::string& text, char quote) {
-    std::string out(1, quote);
-    for (const char c : text) {
-      out += c;
-      if (c == quote) out += c;
-    }
-    return out + quote;
   }
 
   // What the set-aside insert trigger would have put in the R*Tree.

@@ -177,6 +177,23 @@ void Connection::exec(std::string_view sql) {
   }
 }
 
+namespace {
+
+std::string quotedWith(std::string_view text, char quote) {
+  std::string out(1, quote);
+  for (const char c : text) {
+    out += c;
+    if (c == quote) out += c;
+  }
+  return out + quote;
+}
+
+} // namespace
+
+std::string quotedIdentifier(std::string_view name) { return quotedWith(name, '"'); }
+
+std::string quotedLiteral(std::string_view text) { return quotedWith(text, '\''); }
+
 std::string Connection::errorMessage() const { return m_db ? sqlite3_errmsg(m_db) : "closed"; }
 
 std::int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }

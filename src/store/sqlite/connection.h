@@ -56,6 +56,11 @@ class Connection {
   std::string m_openError;
 };
 
+// SQL quoting for names and text that cannot be bound as parameters (DDL, table names): the
+// quote doubled inside. "an identifier" and 'a literal'.
+std::string quotedIdentifier(std::string_view name);
+std::string quotedLiteral(std::string_view text);
+
 // A prepared statement; binds are 1-based like SQLite's, columns 0-based.
 class Statement {
  public:

@@ -36,15 +36,6 @@ float roundedUp(double value) {
   return f < value ? std::nextafter(f, kInfinity) : f;
 }
 
-std::string quoted(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
-}
-
 // Sort-Tile-Recursive: orders cells [begin, end) by their centre on dimension `dim` into slabs,
 // each slab in turn by the next dimension, and on the last one cuts them into nodes of at most
 // `capacity` cells, spread evenly within a slab so that no node is left with a handful. Appends
@@ -128,7 +119,7 @@ Shape checkedShape(Connection& connection, const std::string& table) {
     throw core::StoreError(table + ": not a 2-D or 3-D R*Tree of floats");
   }
   Shape shape{static_cast<std::size_t>(count - 1) / 2, 0};
-  Statement root(connection, "SELECT length(data) FROM " + quoted(table + "_node") +
+  Statement root(connection, "SELECT length(data) FROM " + quotedIdentifier(table + "_node") +
                                  " WHERE nodeno = 1");
   shape.nodeSize = root.step() ? static_cast<std::size_t>(root.integer(0)) : 0;
   if (shape.nodeSize < 4 + 3 * shape.cellBytes()) {
@@ -177,10 +168,10 @@ void packRtree(Connection& connection, const std::string& table, const std::vect
   }
 
   for (const char* shadow : {"_node", "_parent", "_rowid"})
-    connection.exec("DELETE FROM " + quoted(table + shadow));
-  Statement node(connection, "INSERT INTO " + quoted(table + "_node") + "(nodeno, data) VALUES(?, ?)");
+    connection.exec("DELETE FROM " + quotedIdentifier(table + shadow));
+  Statement node(connection, "INSERT INTO " + quotedIdentifier(table + "_node") + "(nodeno, data) VALUES(?, ?)");
   Statement parent(connection,
-                   "INSERT INTO " + quoted(table + "_parent") + "(nodeno, parentnode) VALUES(?, ?)");
+                   "INSERT INTO " + quotedIdentifier(table + "_parent") + "(nodeno, parentnode) VALUES(?, ?)");
   std::vector<std::uint8_t> blob(shape.nodeSize);
   std::vector<std::pair<std::int64_t, std::int64_t>> leafOf;
   leafOf.reserve(levels[0].cells.size());
@@ -212,7 +203,7 @@ void packRtree(Connection& connection, const std::string& table, const std::vect
   // In row id order, the %_rowid table is appended to rather than written all over.
   std::sort(leafOf.begin(), leafOf.end());
   Statement rowid(connection,
-                  "INSERT INTO " + quoted(table + "_rowid") + "(rowid, nodeno) VALUES(?, ?)");
+                  "INSERT INTO " + quotedIdentifier(table + "_rowid") + "(rowid, nodeno) VALUES(?, ?)");
   for (const auto& [id, number] : leafOf) rowid.bind(1, id).bind(2, number).run();
 }
 

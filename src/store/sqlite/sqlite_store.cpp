@@ -242,7 +242,7 @@ void SqliteStore::deferIncidentIndexes() {
     if (exists) m_droppedTriggers.emplace_back(i, trigger.text(0));
     trigger.reset();
     if (exists)
-      m_connection->exec(std::string("DROP TRIGGER \"") + kDeferredTriggers[i].name + "\"");
+      m_connection->exec("DROP TRIGGER " + quotedIdentifier(kDeferredTriggers[i].name));
   }
   // A load into an empty table builds its indexes after loading, by sorting, instead of keeping
   // them up row by row: at a million rows that halves the time the rows take. A table that
@@ -259,7 +259,7 @@ void SqliteStore::deferIncidentIndexes() {
       while (select.step()) indexes.emplace_back(select.text(0), select.text(1));
     }
     for (auto& [name, sql] : indexes) {
-      m_connection->exec("DROP INDEX \"" + name + "\"");
+      m_connection->exec("DROP INDEX " + quotedIdentifier(name));
       m_droppedIndexes.push_back(std::move(sql));
     }
   }
