@@ -120,7 +120,11 @@ Connection::Connection(const std::string& path, Mode mode) : m_path(path) {
     close();
     throwUnavailable(path, readOnlyReason(path));
   }
-  exec("PRAGMA foreign_keys=ON");
+  // A bounding box is an `id IN (SELECT pkid FROM <R*Tree> ...)` read in id order, for which
+  // SQLite builds a temporary index of the ids. In a file (the default) a million ids spilled
+  // 1.9 GB of page writes to /var/tmp: the same 1M-row query took 3.1 s, against 1.8 s with the
+  // index in memory (about 7 MB more).
+  exec("PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY");
   setCacheMib(mode == Mode::ReadOnly ? kReadCacheMib : kCacheMib);
 }
 
