@@ -184,7 +184,11 @@ RenderReport runRender(const RenderOptions& options, const core::Progress& progr
   render::gl::MapRenderer renderer(scene, style);
   // The store has applied the filter already; the GPU filter shows everything it returned.
   const render::GpuFilter filter;
-  renderer.draw(camera, filter, options.script);
+  // The furniture's panels and north arrow are triangles, smoothed by the samples: with them the
+  // whole image stays multisampled. The two ways differ by rounding only, as blending is linear.
+  render::gl::MapRenderer::Targets targets{framebuffer.multisampledFbo(), std::nullopt};
+  if (!options.furniture) targets.resolved = framebuffer.resolvedFbo();
+  renderer.draw(camera, filter, options.script, targets);
   if (options.furniture) {
     render::FurnitureOptions furniture;
     furniture.title = options.title;
@@ -199,6 +203,7 @@ RenderReport runRender(const RenderOptions& options, const core::Progress& progr
     }
     const render::Overlay overlay = render::buildMapFurniture(scene, style, camera, renderer.atlas(), furniture);
     renderer.drawOverlay(overlay, camera);
+    framebuffer.resolve();
   }
   render::Image image{options.width, options.height, framebuffer.readRgba()};
   if (geoTiff) {

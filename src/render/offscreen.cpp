@@ -105,10 +105,13 @@ Framebuffer::~Framebuffer() {
 
 void Framebuffer::bind() { glBindFramebuffer(GL_FRAMEBUFFER, m_msFbo); }
 
-std::vector<std::uint8_t> Framebuffer::readRgba() {
+void Framebuffer::resolve() {
   glBindFramebuffer(GL_READ_FRAMEBUFFER, m_msFbo);
   glBindFramebuffer(GL_DRAW_FRAMEBUFFER, m_fbo);
   glBlitFramebuffer(0, 0, m_width, m_height, 0, 0, m_width, m_height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+}
+
+std::vector<std::uint8_t> Framebuffer::readRgba() {
   glBindFramebuffer(GL_READ_FRAMEBUFFER, m_fbo);
   const auto w = static_cast<std::size_t>(m_width);
   const auto h = static_cast<std::size_t>(m_height);

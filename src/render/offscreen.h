@@ -34,7 +34,13 @@ class Framebuffer {
   Framebuffer(const Framebuffer&) = delete;
   Framebuffer& operator=(const Framebuffer&) = delete;
 
+  // Binds the multisampled target.
   void bind();
+  unsigned multisampledFbo() const { return m_msFbo; }
+  unsigned resolvedFbo() const { return m_fbo; }
+  // Copies the multisampled target into the resolved one, averaging the samples.
+  void resolve();
+  // The resolved target's pixels: resolve() first, unless the frame was drawn into it.
   std::vector<std::uint8_t> readRgba();
   int width() const { return m_width; }
   int height() const { return m_height; }

@@ -54,7 +54,6 @@ App::App(const ViewOptions& options) : m_options(options) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  glfwWindowHint(GLFW_SAMPLES, 4);
   if (!options.screenshot.empty()) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
   const std::string title =
       "borderlens - " + (options.database.empty() ? std::string("base map") : core::redactSecrets(options.database));
@@ -119,6 +118,7 @@ App::~App() {
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
   m_model.renderer.reset();
+  m_mapBuffer.reset();
   if (m_window) glfwDestroyWindow(m_window);
   glfwTerminate();
 }
@@ -199,8 +199,12 @@ void App::frame(float deltaSeconds, unsigned target) {
 
   render::GpuFilter gpu = m_model.filter.toGpu(m_model.scene);
   gpu.highlightId = m_model.selection ? m_model.selection->pickId : 0;
-  glBindFramebuffer(GL_FRAMEBUFFER, target);
-  m_model.renderer->draw(m_model.camera, gpu, m_model.script);
+  const render::Camera& camera = m_model.camera;
+  if (!m_mapBuffer || m_mapBuffer->width() != camera.width || m_mapBuffer->height() != camera.height) {
+    m_mapBuffer.reset();
+    m_mapBuffer = std::make_unique<render::Framebuffer>(camera.width, camera.height);
+  }
+  m_model.renderer->draw(camera, gpu, m_model.script, {m_mapBuffer->multisampledFbo(), target});
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
@@ -221,10 +225,7 @@ render::Image App::capture(int settleFrames) {
     glfwSwapBuffers(m_window);
   }
   render::Framebuffer framebuffer(m_model.camera.width, m_model.camera.height);
-  framebuffer.bind();
-  GLint bound = 0;
-  glGetIntegerv(GL_FRAMEBUFFER_BINDING, &bound);
-  frame(0.0f, static_cast<unsigned>(bound));
+  frame(0.0f, framebuffer.resolvedFbo());
   return {m_model.camera.width, m_model.camera.height, framebuffer.readRgba()};
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "render/image.h"
+#include "render/offscreen.h"
 #include "ui/view.h"
 #include "ui/view_model.h"
 
@@ -39,6 +40,9 @@ class App {
   ViewOptions m_options;
   GLFWwindow* m_window = nullptr;
   ViewModel m_model;
+  // The map's multisampled base, at the window's size; the window itself has one sample a pixel
+  // (see MapRenderer::Targets).
+  std::unique_ptr<render::Framebuffer> m_mapBuffer;
   std::string m_settingsPath;
 };
 

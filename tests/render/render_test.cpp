@@ -6,9 +6,9 @@
 // Scene: {"database": "fixture" | "none" | "demo", "bbox": [W,S,E,N], "size": [W,H],
 //         "script": "latin" | "chinese" | "korean", "filter": {"rounds": [...], "from": "...",
 //         "until": "...", "kinds": [...], "authorities": [...], "min_confidence": X},
-//         "format": "png" | "tif", "tolerance": {"mean": M, "pixels": P}}
+//         "format": "png" | "tif", "bare": true | false, "tolerance": {"mean": M, "pixels": P}}
 // A "tif" scene writes a GeoTIFF, checks its CRS and geotransform, and compares its pixels
-// with the expected PNG.
+// with the expected PNG. A "bare" scene draws no legend, scale bar or north arrow (render --bare).
 #include "core/date.h"
 #include "core/model.h"
 #include "ops/geodata_path.h"
@@ -113,6 +113,7 @@ int main(int argc, char** argv) {
     const bool geoTiff = scene.value("format", "png") == "tif";
     options.output = (outputDir / (name + (geoTiff ? ".actual.tif" : ".actual.png"))).string();
     options.overwrite = true;
+    options.furniture = !scene.value("bare", false);
     const ops::RenderReport report = ops::runRender(options);
 
     const std::filesystem::path expectedPath = expectedDir / (name + ".png");

@@ -310,7 +310,9 @@ void MapRenderer::setView(Program& program, const Camera& camera) {
               static_cast<float>(camera.height));
 }
 
-void MapRenderer::draw(const Camera& camera, const GpuFilter& filter, LabelScript script) {
+void MapRenderer::draw(const Camera& camera, const GpuFilter& filter, LabelScript script,
+                       const Targets& targets) {
+  glBindFramebuffer(GL_FRAMEBUFFER, targets.multisampled);
   glViewport(0, 0, camera.width, camera.height);
   const Rgba& bg = m_style.background;
   glClearColor(bg.r, bg.g, bg.b, bg.a);
@@ -322,6 +324,13 @@ void MapRenderer::draw(const Camera& camera, const GpuFilter& filter, LabelScrip
   glEnable(GL_MULTISAMPLE);
   drawBase(camera);
   if (m_links) drawLines(*m_links, camera, m_style.linkLine, 2.0f, 1.0f);
+  if (targets.resolved) {
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, targets.multisampled);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, *targets.resolved);
+    glBlitFramebuffer(0, 0, camera.width, camera.height, 0, 0, camera.width, camera.height,
+                      GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    glBindFramebuffer(GL_FRAMEBUFFER, *targets.resolved);
+  }
   // Symbols and glyphs smooth their own edges (distance fields): multisampling them would only
   // run their shaders per sample, by far the dearest part of a frame on a software rasteriser.
   glDisable(GL_MULTISAMPLE);
