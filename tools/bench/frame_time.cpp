@@ -2,9 +2,13 @@
 // scene and its GPU buffers, then draws frames offscreen (EGL surfaceless; the base map with MSAA
 // 4x, symbols and labels single-sampled, as the map window draws them) while
 // panning and zooming along the border, and while stepping the time window and toggling a
-// round (uniform changes only). Prints medians and 95th percentiles in milliseconds.
+// round (uniform changes only). Prints medians and 95th percentiles in milliseconds. With
+// --queries N it then times N viewport queries of each kind on the map's point index over the
+// same scene (query_bench.cpp), so that the million records are loaded once for both.
 //
-// Usage: bl_bench_frames DB [--frames N] [--size WxH]
+// Usage: bl_bench_frames DB [--frames N] [--size WxH] [--queries N] [--seed S]
+#include "query_bench.h"
+
 #include "core/date.h"
 #include "geo/mercator.h"
 #include "ops/geodata_path.h"
@@ -46,15 +50,18 @@ Summary summarise(std::vector<double> values) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: bl_bench_frames DB [--frames N] [--size WxH]\n");
+    std::fprintf(stderr, "usage: bl_bench_frames DB [--frames N] [--size WxH] [--queries N] [--seed S]\n");
     return 2;
   }
   std::string database = argv[1];
-  int frames = 120, width = 1280, height = 720;
+  int frames = 120, width = 1280, height = 720, queries = 0;
+  unsigned seed = 7;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--frames") frames = std::max(10, std::atoi(argv[i + 1]));
     else if (flag == "--size") ops::parseSize(argv[i + 1], width, height);
+    else if (flag == "--queries") queries = std::atoi(argv[i + 1]) > 0 ? std::max(20, std::atoi(argv[i + 1])) : 0;
+    else if (flag == "--seed") seed = static_cast<unsigned>(std::atoi(argv[i + 1]));
   }
   try {
     const auto assets = ops::findAssetsDir();
@@ -128,6 +135,7 @@ int main(int argc, char** argv) {
     std::printf("pan/zoom frame      median %.1f ms, p95 %.1f ms\n", pz.median, pz.p95);
     std::printf("time-window step    median %.1f ms, p95 %.1f ms (CPU filter update %.4f ms)\n", ws.median, ws.p95, fc.median);
     std::printf("round toggle        median %.1f ms, p95 %.1f ms\n", rt.median, rt.p95);
+    if (queries > 0 && !benchViewportQueries(scene, queries, seed)) return 1;
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bl_bench_frames: %s\n", e.what());
