@@ -180,7 +180,6 @@ RenderReport runRender(const RenderOptions& options, const core::Progress& progr
   render::Camera camera = render::Camera::fit(box, options.width, options.height, 40);
 
   render::Framebuffer framebuffer(options.width, options.height);
-  framebuffer.bind();
   render::gl::MapRenderer renderer(scene, style);
   // The store has applied the filter already; the GPU filter shows everything it returned.
   const render::GpuFilter filter;

@@ -103,8 +103,6 @@ Framebuffer::~Framebuffer() {
   glDeleteRenderbuffers(1, &m_color);
 }
 
-void Framebuffer::bind() { glBindFramebuffer(GL_FRAMEBUFFER, m_msFbo); }
-
 void Framebuffer::resolve() {
   glBindFramebuffer(GL_READ_FRAMEBUFFER, m_msFbo);
   glBindFramebuffer(GL_DRAW_FRAMEBUFFER, m_fbo);

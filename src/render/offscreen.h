@@ -34,8 +34,6 @@ class Framebuffer {
   Framebuffer(const Framebuffer&) = delete;
   Framebuffer& operator=(const Framebuffer&) = delete;
 
-  // Binds the multisampled target.
-  void bind();
   unsigned multisampledFbo() const { return m_msFbo; }
   unsigned resolvedFbo() const { return m_fbo; }
   // Copies the multisampled target into the resolved one, averaging the samples.

@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     const std::string flag = argv[i];
     if (flag == "--frames") frames = std::max(10, std::atoi(argv[i + 1]));
     else if (flag == "--size") ops::parseSize(argv[i + 1], width, height);
-    else if (flag == "--queries") queries = std::atoi(argv[i + 1]) > 0 ? std::max(20, std::atoi(argv[i + 1])) : 0;
+    else if (flag == "--queries") queries = std::max(0, std::atoi(argv[i + 1]));
     else if (flag == "--seed") seed = static_cast<unsigned>(std::atoi(argv[i + 1]));
   }
   try {
@@ -77,7 +77,6 @@ int main(int argc, char** argv) {
     const render::SceneGeometry scene = render::buildScene(std::move(data), style);
     const auto t2 = Clock::now();
     render::Framebuffer framebuffer(width, height);
-    framebuffer.bind();
     render::gl::MapRenderer renderer(scene, style);
     const render::gl::MapRenderer::Targets targets{framebuffer.multisampledFbo(), framebuffer.resolvedFbo()};
     glFinish();
@@ -135,7 +134,7 @@ int main(int argc, char** argv) {
     std::printf("pan/zoom frame      median %.1f ms, p95 %.1f ms\n", pz.median, pz.p95);
     std::printf("time-window step    median %.1f ms, p95 %.1f ms (CPU filter update %.4f ms)\n", ws.median, ws.p95, fc.median);
     std::printf("round toggle        median %.1f ms, p95 %.1f ms\n", rt.median, rt.p95);
-    if (queries > 0 && !benchViewportQueries(scene, queries, seed)) return 1;
+    if (queries > 0 && !benchViewportQueries(scene, std::max(20, queries), seed)) return 1;
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bl_bench_frames: %s\n", e.what());
