@@ -1,6 +1,7 @@
 #include "ingest/incidents.h"
 
 #include "core/errors.h"
+#include "core/key_index.h"
 #include "core/utf8.h"
 #include "ingest/csv.h"
 
@@ -222,10 +223,14 @@ class IncidentBuilder {
     IncidentRecord record = build(row, sourceColumns, error);
     if (error.empty()) {
       const std::string& id = record.incident.externalId;
-      const std::string place = row.where.line ? "on line " + std::to_string(row.where.line)
-                                               : "in feature " + row.feature;
-      const auto [first, inserted] = m_firstOf.emplace(id, place);
-      if (!inserted) error = "duplicate id '" + id + "' (first " + first->second + ")";
+      const std::int64_t here = row.where.line ? static_cast<std::int64_t>(row.where.line)
+                                               : -static_cast<std::int64_t>(m_features.size()) - 1;
+      const std::int64_t first = m_firstOf.insert(id, here);
+      if (first != here) {
+        error = "duplicate id '" + id + "' (first " + placeOf(first) + ")";
+      } else if (here < 0) {
+        m_features.push_back(row.feature);
+      }
     }
     if (!error.empty()) {
       m_result.rejected.push_back(Rejected{record.where, std::move(error)});
@@ -265,7 +270,14 @@ class IncidentBuilder {
 
   ParseResult& m_result;
   const IncidentSink* m_sink;
-  std::map<std::string, std::string> m_firstOf;  // id → where it was first accepted
+  std::string placeOf(std::int64_t first) const {
+    if (first > 0) return "on line " + std::to_string(first);
+    return "in feature " + m_features[static_cast<std::size_t>(-first - 1)];
+  }
+
+  // Each id accepted: the line it was on, or -1 - its feature's index in m_features.
+  core::KeyIndex m_firstOf;
+  std::vector<std::string> m_features;
   std::uint64_t m_accepted = 0;
   std::uint64_t m_unsourced = 0;
   bool m_stopped = false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/key_index.h"
 #include "core/model.h"
 #include "geo/bbox.h"
 #include "store/filter.h"
@@ -261,38 +262,22 @@ void checkIncidentFields(const core::Incident& incident);
 // Incidents by the key an importer finds them again by (findIncident): their file's id, kind and
 // start, length-prefixed so that no two keys collide whatever bytes they hold. For stores that
 // keep a transaction's incidents in memory, to ask the database nothing per row of an import.
-//
-// An open-addressing table over one buffer of key bytes, written here because std::unordered_map
-// was too slow for it and the Boost in Debian 12 (1.74) has no flat map: a node and a string
-// allocated per key cost an import of a million incidents 2 million allocations, a cache miss
-// per node on each of 2 million look-ups, and a pass freeing them all at commit.
 class IncidentKeys {
  public:
   std::optional<core::RecordId> find(const std::string& externalId, const std::string& kind,
                                      const std::string& start);
-  // Keeps the id first added for a key. Ids are positive (table row ids).
+  // Keeps the id first added for a key.
   void add(const std::string& externalId, const std::string& kind, const std::string& start,
            core::RecordId id);
-  void clear();
-  std::size_t size() const { return m_count; }
+  void clear() { m_ids.clear(); }
+  std::size_t size() const { return m_ids.size(); }
 
  private:
-  struct Slot {
-    std::uint64_t hash = 0;
-    std::uint64_t offset = 0;  // of the key's 4-byte length, then its bytes, in m_bytes
-    core::RecordId id = 0;     // 0: an empty slot
-  };
+  // The key in m_key, whose capacity a million look-ups reuse.
+  const std::string& keyOf(const std::string& externalId, const std::string& kind,
+                           const std::string& start);
 
-  // The key in m_key, whose capacity a million look-ups reuse, and its hash.
-  std::uint64_t keyOf(const std::string& externalId, const std::string& kind,
-                      const std::string& start);
-  // The slot holding m_key, or the empty slot where it would go.
-  Slot& slotOf(std::uint64_t hash);
-  void grow();
-
-  std::vector<Slot> m_slots;  // a power of two long, at most 3/4 full
-  std::string m_bytes;
-  std::size_t m_count = 0;
+  core::KeyIndex m_ids;
   std::string m_key;
 };
 

@@ -410,3 +410,20 @@ TEST_CASE("the demo incidents.csv parses with nothing rejected") {
                                             {"ship_to_ship_transfer", 4},
                                             {"smuggling", 2}});
 }
+
+TEST_CASE("a feature repeating an earlier feature's id is rejected, naming the first feature") {
+  test::TempDir dir;
+  const std::string path = dir.file("repeated.geojson");
+  std::ofstream(path) << R"({"type": "FeatureCollection", "features": [
+{"type": "Feature", "properties": {"id": "fx-a", "kind": "seizure", "title": "First", "start": "2017", "geo_precision": "exact"},
+ "geometry": {"type": "Point", "coordinates": [124.383, 40.117]}},
+{"type": "Feature", "properties": {"id": "fx-b", "kind": "seizure", "title": "Second", "start": "2017", "geo_precision": "exact"},
+ "geometry": {"type": "Point", "coordinates": [124.4, 40.1]}},
+{"type": "Feature", "properties": {"id": "fx-b", "kind": "seizure", "title": "Third", "start": "2018", "geo_precision": "exact"},
+ "geometry": {"type": "Point", "coordinates": [124.5, 40.2]}}]})";
+  const auto result = ingest::parseIncidents(path, kNoMap, {});
+  REQUIRE(result.incidents.size() == 2);
+  REQUIRE(result.rejected.size() == 1);
+  CHECK(result.rejected[0].reason == "duplicate id 'fx-b' (first in feature 1)");
+  CHECK(result.rejected[0].where.toString() == path + ": record fx-b");
+}

@@ -1,5 +1,6 @@
 #include "core/date.h"
 #include "core/errors.h"
+#include "core/key_index.h"
 #include "core/model.h"
 #include "core/redact.h"
 #include "core/utf8.h"
@@ -135,4 +136,37 @@ TEST_CASE("connection strings print without their passwords") {
         "host=db password = *** user=ana");
   CHECK(redactSecrets("PG:service=border") == "PG:service=border");
   CHECK(redactSecrets("/home/ana/border lens/丹东.db") == "/home/ana/border lens/丹东.db");
+}
+
+TEST_CASE("a key index keeps the first value of each key, through growth and clearing") {
+  KeyIndex index;
+  CHECK_FALSE(index.find("").has_value());
+  CHECK(index.insert("KPe.029", 0) == 0);
+  CHECK(index.insert("KPe.029", 5) == 0);
+  CHECK(index.find("KPe.029") == std::optional<std::int64_t>(0));
+  CHECK(index.insert("", -3) == -3);
+  CHECK(index.find("") == std::optional<std::int64_t>(-3));
+  const std::string withNul("a\0b", 3);
+  CHECK(index.insert(withNul, 7) == 7);
+  CHECK_FALSE(index.find("a").has_value());
+  CHECK(index.find(withNul) == std::optional<std::int64_t>(7));
+  CHECK(index.size() == 3);
+
+  // Far past the first table's size: every key still reads back its own value, once.
+  int wrong = 0;
+  for (std::int64_t i = 0; i < 50000; ++i) {
+    if (index.insert("synthetic-" + std::to_string(i), i * 3) != i * 3) ++wrong;
+  }
+  for (std::int64_t i = 0; i < 50000; ++i) {
+    if (index.insert("synthetic-" + std::to_string(i), -1) != i * 3) ++wrong;
+    if (index.find("synthetic-" + std::to_string(i)) != std::optional<std::int64_t>(i * 3)) ++wrong;
+  }
+  CHECK(wrong == 0);
+  CHECK(index.size() == 50003);
+  CHECK_FALSE(index.find("synthetic-50000").has_value());
+
+  index.clear();
+  CHECK(index.size() == 0);
+  CHECK_FALSE(index.find("KPe.029").has_value());
+  CHECK(index.insert("KPe.029", 9) == 9);
 }
