@@ -224,7 +224,8 @@ render::Image App::capture(int settleFrames) {
     frame(0.0f);
     glfwSwapBuffers(m_window);
   }
-  render::Framebuffer framebuffer(m_model.camera.width, m_model.camera.height);
+  // Single-sampled: the frame draws the base map into the window's own multisampled buffer.
+  render::Framebuffer framebuffer(m_model.camera.width, m_model.camera.height, 0);
   frame(0.0f, framebuffer.resolvedFbo());
   return {m_model.camera.width, m_model.camera.height, framebuffer.readRgba()};
 }
