@@ -73,19 +73,17 @@ Framebuffer::Framebuffer(int width, int height, int samples) : m_width(width), m
                                 " is outside what this OpenGL supports (1 to " + std::to_string(limit) +
                                 " pixels a side)");
   }
-  if (samples > 0) {
-    GLint maxSamples = 0;
-    glGetIntegerv(GL_MAX_SAMPLES, &maxSamples);
-    samples = std::min(samples, maxSamples);
-    glGenRenderbuffers(1, &m_msColor);
-    glBindRenderbuffer(GL_RENDERBUFFER, m_msColor);
-    glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_RGBA8, width, height);
-    glGenFramebuffers(1, &m_msFbo);
-    glBindFramebuffer(GL_FRAMEBUFFER, m_msFbo);
-    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, m_msColor);
-    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
-      throw std::runtime_error("offscreen OpenGL: multisampled framebuffer incomplete");
-    }
+  GLint maxSamples = 0;
+  glGetIntegerv(GL_MAX_SAMPLES, &maxSamples);
+  samples = std::min(samples, maxSamples);
+  glGenRenderbuffers(1, &m_msColor);
+  glBindRenderbuffer(GL_RENDERBUFFER, m_msColor);
+  glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_RGBA8, width, height);
+  glGenFramebuffers(1, &m_msFbo);
+  glBindFramebuffer(GL_FRAMEBUFFER, m_msFbo);
+  glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, m_msColor);
+  if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+    throw std::runtime_error("offscreen OpenGL: multisampled framebuffer incomplete");
   }
   glGenRenderbuffers(1, &m_color);
   glBindRenderbuffer(GL_RENDERBUFFER, m_color);
@@ -106,7 +104,6 @@ Framebuffer::~Framebuffer() {
 }
 
 void Framebuffer::resolve() {
-  if (m_msFbo == 0) return;
   glBindFramebuffer(GL_READ_FRAMEBUFFER, m_msFbo);
   glBindFramebuffer(GL_DRAW_FRAMEBUFFER, m_fbo);
   glBlitFramebuffer(0, 0, m_width, m_height, 0, 0, m_width, m_height, GL_COLOR_BUFFER_BIT, GL_NEAREST);

@@ -29,8 +29,6 @@ class OffscreenContext {
 class Framebuffer {
  public:
   // Throws std::invalid_argument when the size exceeds what the GL implementation supports.
-  // With `samples` 0 there is no multisampled target: multisampledFbo() is 0 and resolve() does
-  // nothing, for a caller that draws its multisampled part elsewhere (the map window's capture).
   Framebuffer(int width, int height, int samples = 4);
   ~Framebuffer();
   Framebuffer(const Framebuffer&) = delete;

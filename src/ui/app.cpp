@@ -165,7 +165,7 @@ void App::loadFonts() {
   }
 }
 
-void App::frame(float deltaSeconds, unsigned target) {
+void App::frame(float deltaSeconds, bool offscreen) {
   glfwPollEvents();
   int width = 0, height = 0;
   glfwGetFramebufferSize(m_window, &width, &height);
@@ -204,6 +204,7 @@ void App::frame(float deltaSeconds, unsigned target) {
     m_mapBuffer.reset();
     m_mapBuffer = std::make_unique<render::Framebuffer>(camera.width, camera.height);
   }
+  const GLuint target = offscreen ? m_mapBuffer->resolvedFbo() : 0;
   m_model.renderer->draw(camera, gpu, m_model.script, {m_mapBuffer->multisampledFbo(), target});
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
@@ -224,10 +225,8 @@ render::Image App::capture(int settleFrames) {
     frame(0.0f);
     glfwSwapBuffers(m_window);
   }
-  // Single-sampled: the frame draws the base map into the window's own multisampled buffer.
-  render::Framebuffer framebuffer(m_model.camera.width, m_model.camera.height, 0);
-  frame(0.0f, framebuffer.resolvedFbo());
-  return {m_model.camera.width, m_model.camera.height, framebuffer.readRgba()};
+  frame(0.0f, true);
+  return {m_mapBuffer->width(), m_mapBuffer->height(), m_mapBuffer->readRgba()};
 }
 
 void App::saveSettings() {

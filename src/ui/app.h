@@ -21,8 +21,9 @@ class App {
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
-  // One frame: input, panels, map; `target` 0 draws to the window.
-  void frame(float deltaSeconds, unsigned target = 0);
+  // One frame: input, panels, map; into the window, or with `offscreen` into the map buffer's
+  // resolved target, for capture() to read.
+  void frame(float deltaSeconds, bool offscreen = false);
   // Runs frames until the window closes, then remembers the view.
   void run();
   // Draws the current state offscreen at the window's size, after `settleFrames` frames so
@@ -40,8 +41,8 @@ class App {
   ViewOptions m_options;
   GLFWwindow* m_window = nullptr;
   ViewModel m_model;
-  // The map's multisampled base, at the window's size; the window itself has one sample a pixel
-  // (see MapRenderer::Targets).
+  // The map's multisampled base, at the window's size (the window itself has one sample a pixel;
+  // see MapRenderer::Targets); its resolved target takes a capture's whole frame.
   std::unique_ptr<render::Framebuffer> m_mapBuffer;
   std::string m_settingsPath;
 };
