@@ -1,4 +1,5 @@
 #include "core/errors.h"
+#include "store/border_cache.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/schema.h"
 #include "store/store.h"
@@ -674,4 +675,35 @@ TEST_CASE("incident keys find what was added, keep the first id, and tell length
   keys.clear();
   CHECK(keys.size() == 0);
   CHECK_FALSE(keys.find("a", "seizure", "2017").has_value());
+}
+
+TEST_CASE("the border cache reads the lines once, until it is told to forget them") {
+  int reads = 0;
+  std::vector<std::string> stored;
+  store::BorderCache cache([&] {
+    ++reads;
+    return stored;
+  });
+  CHECK(reads == 0);
+  // No line in the database: no distance, and the empty answer is kept too.
+  CHECK_FALSE(cache.km("POINT(124.5 41)").has_value());
+  CHECK(cache.lines() == nullptr);
+  CHECK(reads == 1);
+  stored = {"LINESTRING(124 40, 125 40)"};
+  CHECK_FALSE(cache.km("POINT(124.5 41)").has_value());
+  cache.forget();
+  const auto plain = cache.km("POINT(124.5 41)");
+  REQUIRE(plain.has_value());
+  CHECK(reads == 2);
+  // A point in plain decimals and the same point as other WKT measure alike.
+  const auto general = cache.km("POINT (124.50 41.0)");
+  REQUIRE(general.has_value());
+  CHECK(*general == doctest::Approx(*plain).epsilon(1e-12));
+  CHECK(*plain == doctest::Approx(111.05).epsilon(1e-3));
+  // Lines the store writes replace what was read, without reading again.
+  cache.set({"LINESTRING(124 41, 125 41)"});
+  CHECK(*cache.km("POINT(124.5 41)") == doctest::Approx(0).epsilon(1e-9));
+  cache.set({});
+  CHECK(cache.lines() == nullptr);
+  CHECK(reads == 2);
 }

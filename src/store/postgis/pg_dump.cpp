@@ -130,8 +130,7 @@ void PgStore::finishRestore() {
       "record_sources, border_lines, search");
   m_lastIds.clear();
   m_sourceIds.clear();
-  m_border.reset();
-  m_borderLoaded = false;
+  m_border.forget();
 }
 
 } // namespace borderlens::store::postgis

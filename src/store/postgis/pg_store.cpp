@@ -328,22 +328,11 @@ std::vector<std::uint8_t> PgStore::checkedWkb(const std::string& wkt, const std:
   return std::move(*wkb);
 }
 
-const geo::BorderDistance* PgStore::border() {
-  if (!m_borderLoaded) {
-    std::vector<std::string> lines;
-    const Result rows = m_connection->query("SELECT ST_AsBinary(geom) FROM border_lines ORDER BY id");
-    for (int row = 0; row < rows.rows(); ++row) lines.push_back(m_local.wkt(rows.bytes(row, 0)));
-    m_border = lines.empty() ? nullptr : std::make_unique<geo::BorderDistance>(lines);
-    m_borderLoaded = true;
-  }
-  return m_border.get();
-}
-
-std::optional<double> PgStore::borderKm(const std::string& wkt) {
-  const geo::BorderDistance* lines = border();
-  if (!lines) return std::nullopt;
-  if (const auto point = plainPoint(wkt)) return lines->distanceKm(point->first, point->second);
-  return lines->distanceKm(wkt);
+std::vector<std::string> PgStore::borderLines() {
+  std::vector<std::string> lines;
+  const Result rows = m_connection->query("SELECT ST_AsBinary(geom) FROM border_lines ORDER BY id");
+  for (int row = 0; row < rows.rows(); ++row) lines.push_back(m_local.wkt(rows.bytes(row, 0)));
+  return lines;
 }
 
 void PgStore::insertLocations(core::RecordId entityId, const std::vector<core::Location>& locations,
@@ -352,7 +341,7 @@ void PgStore::insertLocations(core::RecordId entityId, const std::vector<core::L
     const auto wkb = checkedWkb(loc.wkt, "location of '" + entityName + "'");
     Params params;
     params.add(nextId("locations")).add(entityId).add(core::nameOf(loc.precision)).add(loc.address);
-    params.add(loc.country).add(borderKm(loc.wkt)).addBytes(wkb);
+    params.add(loc.country).add(m_border.km(loc.wkt)).addBytes(wkb);
     m_connection->prepared(
         "INSERT INTO locations(id, entity_id, precision, address, country, border_km, geom) "
         "VALUES($1, $2, $3, $4, $5, $6, ST_GeomFromWKB($7, 4326))",
@@ -445,11 +434,11 @@ core::RecordId PgStore::addDesignation(const core::Designation& d) {
 
 core::RecordId PgStore::addIncident(const core::Incident& incident) {
   const auto wkb = checkedWkb(incident.wkt, "incident '" + incident.title + "'");
-  return insertIncident(incident, wkb, borderKm(incident.wkt));
+  return insertIncident(incident, wkb, m_border.km(incident.wkt));
 }
 
 PointPreparer PgStore::pointPreparer() {
-  return pointPreparerFor(border(), &LocalSpatialite::pointWkb);
+  return pointPreparerFor(m_border.lines(), &LocalSpatialite::pointWkb);
 }
 
 core::RecordId PgStore::addPreparedIncident(const core::Incident& incident,
@@ -546,10 +535,10 @@ void PgStore::setBorder(const std::vector<std::string>& lineWkts) {
                            "VALUES($1, '', ST_GeomFromWKB($2, 4326))",
                            Params().add(nextId("border_lines")).addBytes(wkb));
   }
-  m_border = lineWkts.empty() ? nullptr : std::make_unique<geo::BorderDistance>(lineWkts);
-  m_borderLoaded = true;
+  m_border.set(lineWkts);
+  const geo::BorderDistance* border = m_border.lines();
   for (const char* table : {"locations", "incidents"}) {
-    if (!m_border) {
+    if (!border) {
       m_connection->command(std::string("UPDATE ") + table + " SET border_km = NULL");
       continue;
     }
@@ -558,7 +547,7 @@ void PgStore::setBorder(const std::vector<std::string>& lineWkts) {
     std::string payload;
     m_connection->stream(std::string("SELECT id, ST_AsBinary(geom) FROM ") + table, {},
                          [&](const Result& rows, int row) {
-                           const double km = m_border->distanceKm(m_local.wkt(rows.bytes(row, 1)));
+                           const double km = border->distanceKm(m_local.wkt(rows.bytes(row, 1)));
                            payload += std::to_string(rows.integer(row, 0)) + "\t" +
                                       formatDouble(km) + "\n";
                            return true;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "geo/border_distance.h"
+#include "store/border_cache.h"
 #include "store/postgis/local_spatialite.h"
 #include "store/postgis/pg_connection.h"
 #include "store/store.h"
@@ -148,8 +148,7 @@ class PgStore final : public Store {
                        const std::string& entityName);
   void indexText(const char* kind, core::RecordId recordId, const std::string& text);
   std::vector<std::uint8_t> checkedWkb(const std::string& wkt, const std::string& what);
-  const geo::BorderDistance* border();
-  std::optional<double> borderKm(const std::string& wkt);
+  std::vector<std::string> borderLines();
   core::RecordId insertIncident(const core::Incident& incident, const std::vector<std::uint8_t>& wkb,
                                 std::optional<double> borderKm);
   // Writes buffered incidents (and what cites them) before anything reads or references them.
@@ -166,8 +165,7 @@ class PgStore final : public Store {
   LocalSpatialite m_local;
   int m_schemaVersion = 0;
   bool m_readOnly = false;
-  std::unique_ptr<geo::BorderDistance> m_border;
-  bool m_borderLoaded = false;
+  BorderCache m_border{[this] { return borderLines(); }};
   // Inside begin()/commit() on a writable store: the writers' lock is held.
   bool m_writing = false;
   // Every bulk index exists (ensureBulkIndexes); once they do, no commit needs to look again.

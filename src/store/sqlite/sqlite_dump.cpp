@@ -106,8 +106,7 @@ INSERT INTO search(body, kind, record_id)
   SELECT bl_search_text(title || ' ' || place || ' ' || description), 'incident', id
   FROM incidents;
 )SQL");
-  m_border.reset();
-  m_borderLoaded = false;
+  m_border.forget();
 }
 
 } // namespace borderlens::store::sqlite

@@ -397,22 +397,11 @@ bool SqliteStore::hasBorder() {
   return count.integer(0) != 0;
 }
 
-const geo::BorderDistance* SqliteStore::border() {
-  if (!m_borderLoaded) {
-    std::vector<std::string> lines;
-    Statement select(*m_connection, "SELECT AsText(geom) FROM border_lines ORDER BY id");
-    while (select.step()) lines.push_back(select.text(0));
-    m_border = lines.empty() ? nullptr : std::make_unique<geo::BorderDistance>(lines);
-    m_borderLoaded = true;
-  }
-  return m_border.get();
-}
-
-std::optional<double> SqliteStore::borderKm(const std::string& wkt) {
-  const geo::BorderDistance* lines = border();
-  if (!lines) return std::nullopt;
-  if (const auto point = plainPoint(wkt)) return lines->distanceKm(point->first, point->second);
-  return lines->distanceKm(wkt);
+std::vector<std::string> SqliteStore::borderLines() {
+  std::vector<std::string> lines;
+  Statement select(*m_connection, "SELECT AsText(geom) FROM border_lines ORDER BY id");
+  while (select.step()) lines.push_back(select.text(0));
+  return lines;
 }
 
 void SqliteStore::insertLocations(core::RecordId entityId, const std::vector<core::Location>& locations,
@@ -423,7 +412,7 @@ void SqliteStore::insertLocations(core::RecordId entityId, const std::vector<cor
         "INSERT INTO locations(entity_id, precision, address, country, border_km, geom) "
         "VALUES(?, ?, ?, ?, ?, ?)");
     location.bind(1, entityId).bind(2, core::nameOf(loc.precision)).bind(3, loc.address);
-    location.bind(4, loc.country).bind(5, borderKm(loc.wkt)).bindBlob(6, geometry).run();
+    location.bind(4, loc.country).bind(5, m_border.km(loc.wkt)).bindBlob(6, geometry).run();
   }
 }
 
@@ -504,10 +493,10 @@ core::RecordId SqliteStore::addDesignation(const core::Designation& d) {
 
 core::RecordId SqliteStore::addIncident(const core::Incident& incident) {
   const auto geometry = checkGeometry(incident.wkt, "incident '" + incident.title + "'");
-  return insertIncident(incident, geometry, borderKm(incident.wkt));
+  return insertIncident(incident, geometry, m_border.km(incident.wkt));
 }
 
-PointPreparer SqliteStore::pointPreparer() { return pointPreparerFor(border(), &pointBlob); }
+PointPreparer SqliteStore::pointPreparer() { return pointPreparerFor(m_border.lines(), &pointBlob); }
 
 core::RecordId SqliteStore::addPreparedIncident(const core::Incident& incident,
                                                 const PreparedPoint& point) {
@@ -575,14 +564,13 @@ void SqliteStore::setBorder(const std::vector<std::string>& lineWkts) {
   m_connection->exec("DELETE FROM border_lines");
   Statement insert(*m_connection, "INSERT INTO border_lines(name, geom) VALUES('', ?)");
   for (const auto& wkt : lineWkts) insert.bindBlob(1, checkGeometry(wkt, "border line")).run();
-  m_border = lineWkts.empty() ? nullptr : std::make_unique<geo::BorderDistance>(lineWkts);
-  m_borderLoaded = true;
+  m_border.set(lineWkts);
   for (const char* table : {"locations", "incidents"}) {
     std::vector<std::pair<core::RecordId, std::string>> rows;
     Statement select(*m_connection, std::string("SELECT id, AsText(geom) FROM ") + table);
     while (select.step()) rows.emplace_back(select.integer(0), select.text(1));
     Statement update(*m_connection, std::string("UPDATE ") + table + " SET border_km = ? WHERE id = ?");
-    for (const auto& [id, wkt] : rows) update.bind(1, borderKm(wkt)).bind(2, id).run();
+    for (const auto& [id, wkt] : rows) update.bind(1, m_border.km(wkt)).bind(2, id).run();
   }
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "geo/border_distance.h"
+#include "store/border_cache.h"
 #include "store/filter_sql.h"
 #include "store/sqlite/connection.h"
 #include "store/store.h"
@@ -90,16 +90,13 @@ class SqliteStore final : public Store {
   // The incident R*Trees this file has: a read-only open of schema 4 has no span R*Tree.
   IncidentRtrees incidentRtrees() const;
   bool hasBorder();
-  // The border geometry, read once from border_lines and kept; null when there is none.
-  const geo::BorderDistance* border();
-  std::optional<double> borderKm(const std::string& wkt);
+  std::vector<std::string> borderLines();
   std::vector<core::RecordId> sourcesOf(const char* kind, core::RecordId recordId);
 
   std::unique_ptr<Connection> m_connection;
   int m_schemaVersion = 0;
   bool m_readOnly = false;
-  std::unique_ptr<geo::BorderDistance> m_border;
-  bool m_borderLoaded = false;
+  BorderCache m_border{[this] { return borderLines(); }};
 
   struct PendingText {
     const char* kind;
