@@ -267,14 +267,13 @@ class IncidentBuilder {
 
  private:
   IncidentRecord build(const Row& row, bool sourceColumns, std::string& error) const;
-
-  ParseResult& m_result;
-  const IncidentSink* m_sink;
   std::string placeOf(std::int64_t first) const {
     if (first > 0) return "on line " + std::to_string(first);
     return "in feature " + m_features[static_cast<std::size_t>(-first - 1)];
   }
 
+  ParseResult& m_result;
+  const IncidentSink* m_sink;
   // Each id accepted: the line it was on, or -1 - its feature's index in m_features.
   core::KeyIndex m_firstOf;
   std::vector<std::string> m_features;
